@@ -1,0 +1,46 @@
+# Tsunagu developer commands. Every target creates .venv when it is missing.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help run test lint typecheck fmt bench portal clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP) ## start the demo (SQLite + in-memory limits) on http://127.0.0.1:8000
+	$(BIN)/tsunagu demo
+
+test: $(STAMP) ## ruff + mypy + import-linter + pytest (the whole suite)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+lint: $(STAMP) ## ruff and import-linter only
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+typecheck: $(STAMP) ## mypy only
+	$(BIN)/mypy
+
+fmt: $(STAMP) ## format and autofix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+portal: $(STAMP) ## build the developer portal into var/site
+	$(BIN)/tsunagu portal build
+
+bench: $(STAMP) ## benchmark harness (see load_tests/README.md)
+	$(BIN)/python -m load_tests.bench
+
+clean: ## remove the venv and local state
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
