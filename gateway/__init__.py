@@ -1,0 +1,1 @@
+"""Tsunagu gateway: the data plane and composition root (HTTP server and the `tsunagu` CLI)."""

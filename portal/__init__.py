@@ -1,0 +1,1 @@
+"""Tsunagu developer portal: a MkDocs Material site generated from the registry."""

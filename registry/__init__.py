@@ -1,0 +1,1 @@
+"""Tsunagu registry: the control plane (providers, APIs, versions, lint, lifecycle, apps)."""

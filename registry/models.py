@@ -1,0 +1,226 @@
+"""Frozen read models shared by the registry, the gateway and the portal.
+
+SQL rows never leave the store: the store maps them to these models. The gateway serves from a
+`Snapshot` (everything it needs on the request path) and never queries the database per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class VersionState(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    DEPRECATED = "deprecated"
+    RETIRED = "retired"
+
+
+class Finding(Frozen):
+    """One conformance finding; `path` is a JSON pointer (RFC 6901) into the document."""
+
+    rule: str
+    severity: Severity
+    path: str
+    message_ja: str
+    message_en: str
+    suppressed: bool = False
+    waived: bool = False
+
+
+class LintReport(Frozen):
+    """The linter's verdict. `errors`/`warnings` count active (not suppressed/waived) findings."""
+
+    score: int
+    errors: int
+    warnings: int
+    findings: tuple[Finding, ...] = ()
+
+    def active(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not (f.suppressed or f.waived))
+
+
+class Provider(Frozen):
+    id: str
+    name_ja: str
+    name_en: str
+    contact: str
+    notice_days: int | None = None
+    created_at: datetime
+
+
+class Waiver(Frozen):
+    rule: str
+    reason: str
+    granted_by: str
+    granted_at: datetime
+
+
+class RatePlan(Frozen):
+    per_minute: int = 60
+    per_day: int = 10_000
+    sandbox_per_minute: int = 30
+    fail_closed: bool = False  # when the shared counter store is down: refuse instead of fallback
+
+
+class ApiSummary(Frozen):
+    """One row of `tsunagu api list`."""
+
+    slug: str
+    version: str
+    state: VersionState
+    provider: str
+    published_at: datetime | None
+    sunset: datetime | None
+
+
+class ApiVersionView(Frozen):
+    """Everything known about one API version (admin API / portal view)."""
+
+    slug: str
+    version: str
+    provider_id: str
+    state: VersionState
+    title: str
+    upstream_url: str
+    document: Mapping[str, Any]
+    lint: LintReport
+    waivers: tuple[Waiver, ...] = ()
+    listing: Mapping[str, Any] = Field(default_factory=dict)
+    plan: RatePlan = RatePlan()
+    open_data: bool = False
+    write_scope: bool = False
+    cors_origins: tuple[str, ...] = ()
+    connect_timeout: float | None = None
+    read_timeout: float | None = None
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None = None
+    deprecated_at: datetime | None = None
+    sunset: datetime | None = None
+    successor: str | None = None
+    note: str | None = None
+    retired_at: datetime | None = None
+
+
+class RouteEntry(Frozen):
+    """What the gateway needs to serve one published/deprecated/retired version."""
+
+    slug: str
+    version: str
+    provider_id: str
+    state: VersionState
+    upstream_url: str
+    document: Mapping[str, Any]  # for the sandbox (validation and examples)
+    plan: RatePlan
+    open_data: bool
+    write_scope: bool
+    cors_origins: tuple[str, ...]
+    connect_timeout: float | None
+    read_timeout: float | None
+    published_at: datetime | None
+    deprecated_at: datetime | None
+    sunset: datetime | None
+    successor: str | None
+
+
+class AppView(Frozen):
+    """An OAuth client (an app). The secret is only ever held as a hash."""
+
+    client_id: str
+    name: str
+    owner: str
+    scopes: tuple[str, ...]
+    sandbox: bool
+    secret_hash: str
+    created_at: datetime
+    disabled: bool = False
+
+
+class SigningKeyView(Frozen):
+    """A token signing key. `private_pem` is present only on loads meant for the issuer."""
+
+    kid: str
+    alg: Literal["ES256", "RS256"]
+    public_jwk: Mapping[str, Any]
+    private_pem: str | None = None
+    created_at: datetime
+    activates_at: datetime
+    retires_at: datetime | None = None  # no longer signs after this; verifies until expires_at
+    expires_at: datetime | None = None  # removed from the JWKS after this
+
+
+class ApiKeyView(Frozen):
+    """An API key for open-data APIs (X-API-Key header); only the hash is kept."""
+
+    key_hash: str
+    client_id: str
+    slugs: tuple[str, ...]
+
+
+class Snapshot(Frozen):
+    """Everything the gateway serves from, frozen at one registry generation."""
+
+    generation: int
+    routes: Mapping[tuple[str, str], RouteEntry]
+    signing_keys: tuple[SigningKeyView, ...] = ()
+    api_keys: Mapping[str, ApiKeyView] = Field(default_factory=dict)
+    loaded_at: datetime
+
+    def route(self, slug: str, version: str) -> RouteEntry | None:
+        return self.routes.get((slug, version))
+
+
+class ChangeLogEntry(Frozen):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    detail: Mapping[str, Any] = Field(default_factory=dict)
+
+
+class RegisterResult(Frozen):
+    slug: str
+    version: str
+    state: VersionState
+    lint: LintReport
+
+
+class CreatedApp(Frozen):
+    """The one moment a client secret exists in clear text."""
+
+    client_id: str
+    client_secret: str
+    scopes: tuple[str, ...]
+    sandbox: bool
+
+
+class ConsumerRow(Frozen):
+    client_id: str
+    app: str
+    owner: str
+    last_call: datetime
+    count: int
+
+
+def sunset_instant(day: date) -> datetime:
+    """A sunset date means 00:00 Japan time (+09:00) on that date (CONTRACT.md)."""
+    from datetime import time, timedelta, timezone
+
+    return datetime.combine(day, time(0, 0), tzinfo=timezone(timedelta(hours=9)))

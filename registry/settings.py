@@ -1,0 +1,77 @@
+"""Settings shared by every part of Tsunagu, read from TSUNAGU_* variables or tsunagu.toml.
+
+Settings live in the bottom layer so that the registry, the gateway and the portal read one
+object; nothing builds them at import time (callers call `load_settings()`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class Settings(BaseSettings):
+    """Every knob of the platform; CONTRACT.md names the public ones."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TSUNAGU_", toml_file="tsunagu.toml", extra="ignore", frozen=True
+    )
+
+    database_url: str = "sqlite:///./var/tsunagu.db"
+    redis_url: str | None = None
+    public_url: str = "http://127.0.0.1:8000"
+    notice_days: int = Field(default=180, ge=0)
+    upstream_allow: str | None = None
+    var_dir: Path = Path("var")
+
+    # OAuth 2.0
+    token_lifetime_seconds: int = Field(default=600, gt=0)
+    signing_key_rotation_days: int = Field(default=30, gt=0)
+    jwt_leeway_seconds: int = Field(default=30, ge=0)
+
+    # Rate limits (defaults; a version's plan in the registry overrides them)
+    default_per_minute: int = 60
+    default_per_day: int = 10_000
+    sandbox_per_minute: int = 30
+    ip_per_minute: int = 120
+    redis_fallback_per_minute: int = 60
+    ratelimit_header_draft: int = Field(default=9, ge=7)
+
+    # Proxy
+    max_body_bytes: int = 10 * 1024 * 1024
+    connect_timeout_seconds: float = 2.0
+    read_timeout_seconds: float = 10.0
+    trusted_proxies: str | None = None
+
+    # Snapshot refresh
+    snapshot_poll_seconds: float = 1.0
+    launch_watch_days: int = 30
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    def upstream_allow_list(self) -> tuple[str, ...]:
+        """The TSUNAGU_UPSTREAM_ALLOW entries (hosts or CIDRs), trimmed."""
+        if not self.upstream_allow:
+            return ()
+        return tuple(p.strip() for p in self.upstream_allow.split(",") if p.strip())
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment (and tsunagu.toml), with explicit overrides."""
+    return Settings(**overrides)  # type: ignore[arg-type]
