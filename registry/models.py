@@ -180,6 +180,7 @@ class Snapshot(Frozen):
     routes: Mapping[tuple[str, str], RouteEntry]
     signing_keys: tuple[SigningKeyView, ...] = ()
     api_keys: Mapping[str, ApiKeyView] = Field(default_factory=dict)
+    revoked_jtis: frozenset[str] = frozenset()
     loaded_at: datetime
 
     def route(self, slug: str, version: str) -> RouteEntry | None:
@@ -209,6 +210,16 @@ class CreatedApp(Frozen):
     client_secret: str
     scopes: tuple[str, ...]
     sandbox: bool
+
+
+class UsageRow(Frozen):
+    """Calls counted by the gateway for one app and version since its last flush."""
+
+    client_id: str
+    slug: str
+    version: str
+    count: int
+    last_call: datetime
 
 
 class ConsumerRow(Frozen):
