@@ -1,8 +1,28 @@
-"""Holds the registry snapshot the gateway serves from; the request path only reads `.current`."""
+"""Holds the registry snapshot the gateway serves from, and keeps it fresh.
+
+The request path only reads `SnapshotHolder.current`. `SnapshotRefresher` polls the registry's
+generation number (one cheap query, in a worker thread so the event loop never blocks) and loads
+a new snapshot when it changed. When the store is unreachable the gateway keeps serving the
+last snapshot it had (stale configuration, not 500s) and logs the outage once.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
 from registry.models import Snapshot
+
+log = logging.getLogger(__name__)
+
+
+class SnapshotSource(Protocol):
+    def generation(self) -> int: ...
+
+    def snapshot(self) -> Snapshot: ...
 
 
 class SnapshotHolder:
@@ -10,7 +30,70 @@ class SnapshotHolder:
 
     def __init__(self, initial: Snapshot) -> None:
         self.current = initial
+        self._listeners: list[Callable[[Snapshot], None]] = []
 
     def replace(self, snapshot: Snapshot) -> None:
         if snapshot.generation >= self.current.generation:
             self.current = snapshot
+            for listener in self._listeners:
+                listener(snapshot)
+
+    def on_replace(self, listener: Callable[[Snapshot], None]) -> None:
+        """Call `listener` with every new snapshot (caches keyed by generation use this)."""
+        self._listeners.append(listener)
+
+
+class SnapshotRefresher:
+    """Polls the generation number and swaps in a new snapshot when it changes."""
+
+    def __init__(
+        self, holder: SnapshotHolder, source: SnapshotSource, interval_seconds: float
+    ) -> None:
+        self._holder = holder
+        self._source = source
+        self._interval = interval_seconds
+        self._task: asyncio.Task[None] | None = None
+        self._store_down = False
+        self._wake = asyncio.Event()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="snapshot-refresher")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def wake(self) -> None:
+        """Refresh now (a local write through the admin API calls this)."""
+        self._wake.set()
+
+    async def refresh_once(self) -> bool:
+        """Load a new snapshot if the generation moved; False when the store is unreachable."""
+        try:
+            generation = await asyncio.to_thread(self._source.generation)
+            if generation != self._holder.current.generation:
+                snapshot = await asyncio.to_thread(self._source.snapshot)
+                self._holder.replace(snapshot)
+        except Exception as exc:  # the store is down: keep serving the last snapshot
+            if not self._store_down:
+                log.warning("registry store unreachable, serving the last snapshot: %s", exc)
+            self._store_down = True
+            return False
+        if self._store_down:
+            log.warning("registry store reachable again")
+        self._store_down = False
+        return True
+
+    @property
+    def store_reachable(self) -> bool:
+        return not self._store_down
+
+    async def _run(self) -> None:
+        while True:
+            await self.refresh_once()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._interval)
+            self._wake.clear()
