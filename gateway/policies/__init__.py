@@ -1,0 +1,1 @@
+"""The gateway's request policies, one concern per module (order: `gateway.app`)."""

@@ -1,0 +1,152 @@
+"""Rate-limit policies: a coarse per-IP guard before authentication, per-app quotas after scope.
+
+Two policies, because the pipeline only knows *who* is calling after authentication:
+
+- `IpRateLimitPolicy` runs before authentication and counts **every** request per peer address
+  (`exchange.client_ip`, which the data plane derives from the socket or a trusted proxy,
+  never from a client's `X-Forwarded-For`) against `settings.ip_per_minute`. It is the only
+  limit unauthenticated and failing requests meet, so set it generously: above the largest
+  per-app plan expected from one address (NAT, batch servers). It adds RateLimit fields only
+  to its own 429, so an authenticated response carries one set of fields, the app's.
+- `RateLimitPolicy` runs after the scope check and keys on the verified token's `client_id`
+  plus the API slug and version (and `api`/`sandbox`, which never share a counter). Quotas
+  come from the route's `RatePlan`: `per_minute` and `per_day` (day windows end at midnight
+  JST), or `sandbox_per_minute` alone on `/sandbox/…`. Every response that reached it carries
+  `RateLimit-Policy` and `RateLimit` (format: `gateway.ratelimit.headers`); over a quota it
+  answers 429 `rate-limited` with `Retry-After`.
+
+When the shared store (Redis) is down both fail open onto per-instance memory: the app quota
+becomes `min(per_minute, settings.redis_fallback_per_minute)` per minute with no daily quota
+(it cannot be counted per instance), and the fields advertise that. A plan with `fail_closed`
+answers 503 `service-unavailable` instead. Strategy, cost and breaker: `gateway.ratelimit.counter`.
+"""
+
+from __future__ import annotations
+
+from gateway.pipeline import Exchange, Reply
+from gateway.problems import ProblemRenderer
+from gateway.ratelimit.counter import WindowCounter
+from gateway.ratelimit.headers import rate_limit_headers, retry_after
+from gateway.ratelimit.quota import Quota, QuotaState
+from registry.models import RatePlan
+from registry.settings import Settings
+
+MINUTE = 60
+DAY = 86_400
+JST_OFFSET = 9 * 3600
+UNAVAILABLE_RETRY_SECONDS = 5  # about the breaker's probe interval
+QuotaPair = tuple[tuple[Quota, ...], tuple[Quota, ...] | None]
+
+
+class RateLimitPolicy:
+    """Per app and API version quotas from the route's plan; see the module docstring."""
+
+    name = "ratelimit"
+
+    def __init__(self, settings: Settings, problems: ProblemRenderer, counter: WindowCounter):
+        self._draft = settings.ratelimit_header_draft
+        self._fallback_cap = settings.redis_fallback_per_minute
+        self._problems = problems
+        self._counter = counter
+        self._quota_cache: dict[tuple[RatePlan, str], QuotaPair] = {}
+
+    async def on_request(self, exchange: Exchange) -> Reply | None:
+        route, claims = exchange.route, exchange.claims
+        if route is None or claims is None:
+            return None  # open-data and unauthenticated traffic meets the IP guard only
+        quotas, fallback = self._quotas(route.plan, exchange.kind)
+        key = f"app/{claims.client_id}/{route.slug}/{route.version}/{exchange.kind}"
+        decision = await self._counter.hit(key, quotas, fallback)
+        if decision.unavailable:
+            return self._unavailable(exchange)
+        advertised = fallback if decision.degraded and fallback else quotas
+        exchange.response_headers.extend(
+            rate_limit_headers(self._draft, advertised, decision.states)
+        )
+        if decision.violated is None:
+            return None
+        return _limited(self._problems, exchange, decision.violated)
+
+    def on_complete(self, exchange: Exchange) -> None:
+        return None
+
+    def _quotas(self, plan: RatePlan, kind: str) -> QuotaPair:
+        cached = self._quota_cache.get((plan, kind))
+        if cached is None:
+            if len(self._quota_cache) > 4096:  # plans change rarely; stay bounded anyway
+                self._quota_cache.clear()
+            if kind == "sandbox":
+                quotas: tuple[Quota, ...] = (Quota("minute", plan.sandbox_per_minute, MINUTE),)
+            else:
+                quotas = (
+                    Quota("minute", plan.per_minute, MINUTE),
+                    Quota("day", plan.per_day, DAY, offset=JST_OFFSET),
+                )
+            cap = min(quotas[0].limit, self._fallback_cap)
+            fallback = None if plan.fail_closed else (Quota("minute", cap, MINUTE),)
+            cached = self._quota_cache[(plan, kind)] = (quotas, fallback)
+        return cached
+
+    def _unavailable(self, exchange: Exchange) -> Reply:
+        exchange.error_code = "service-unavailable"
+        detail = (
+            "Rate-limit counters are unavailable and this API does not accept requests without them"
+            if exchange.language == "en"
+            else "利用回数の集計が一時的に利用できないため、このAPIはリクエストを受け付けません"
+        )
+        return self._problems.reply(
+            "service-unavailable",
+            detail,
+            request_id=exchange.request_id,
+            language=exchange.language,
+            headers=[(b"retry-after", str(UNAVAILABLE_RETRY_SECONDS).encode())],
+        )
+
+
+class IpRateLimitPolicy:
+    """A coarse per-address guard placed before authentication; see the module docstring."""
+
+    name = "ip-ratelimit"
+
+    def __init__(self, settings: Settings, problems: ProblemRenderer, counter: WindowCounter):
+        self._draft = settings.ratelimit_header_draft
+        self._quotas = (Quota("ip", settings.ip_per_minute, MINUTE),)
+        self._problems = problems
+        self._counter = counter
+
+    async def on_request(self, exchange: Exchange) -> Reply | None:
+        ip = exchange.client_ip or _peer(exchange)
+        decision = await self._counter.hit(f"ip/{ip}", self._quotas, self._quotas)
+        if decision.violated is None:
+            return None
+        exchange.response_headers.extend(
+            rate_limit_headers(self._draft, self._quotas, decision.states)
+        )
+        return _limited(self._problems, exchange, decision.violated)
+
+    def on_complete(self, exchange: Exchange) -> None:
+        return None
+
+
+def _peer(exchange: Exchange) -> str:
+    client = exchange.scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def _limited(problems: ProblemRenderer, exchange: Exchange, violated: QuotaState) -> Reply:
+    exchange.error_code = "rate-limited"
+    quota = violated.quota
+    detail = (
+        f"Quota '{quota.name}' of {quota.limit} requests per {quota.window} s is used up; "
+        f"retry in {violated.reset} s"
+        if exchange.language == "en"
+        else f"上限（{quota.window}秒あたり{quota.limit}回、{quota.name}）に達しました。"
+        f"{violated.reset}秒後に再試行してください"
+    )
+    return problems.reply(
+        "rate-limited",
+        detail,
+        request_id=exchange.request_id,
+        language=exchange.language,
+        headers=[retry_after(violated)],
+    )

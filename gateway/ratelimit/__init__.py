@@ -1,0 +1,1 @@
+"""Rate-limit machinery behind the policies: quotas, window counters, header formatting."""
