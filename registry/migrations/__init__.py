@@ -1,0 +1,1 @@
+"""Alembic migrations of the registry store (env.py, versions/); applied by `open_store`."""

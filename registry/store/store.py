@@ -1,0 +1,143 @@
+"""The registry store: engine, migrations on open, and serialised write / consistent read units.
+
+Writers are serialised: on SQLite every write transaction starts with `BEGIN IMMEDIATE`; on
+PostgreSQL it first locks the one `registry_state` row (`SELECT … FOR UPDATE`), the row whose
+generation it may bump. Versions also carry a row version (optimistic check) as a second guard.
+Waiting longer than `lock_timeout`, a unique-key race or a stale row version surfaces as
+`registry.errors.Conflict`, never as a driver traceback. Readers take one snapshot: a single
+SQLite read transaction (WAL) or PostgreSQL REPEATABLE READ, READ ONLY.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from registry.clock import Clock, utc_now
+from registry.errors import Conflict
+from registry.models import SigningKeyView, UsageRow
+from registry.settings import Settings
+from registry.store.accounts import AccountsUnit
+from registry.store.catalogue import CatalogueUnit
+from registry.store.engine import make_engine
+from registry.store.migrate import upgrade_to_head
+from registry.store.tables import RegistryStateRow
+
+PG_LOST_RACE = {"55P03", "40001", "40P01", "23505"}  # lock timeout, serialization, deadlock, unique
+CONFLICT_MESSAGE = "another change to the registry happened at the same time; retry"
+
+
+class Unit(CatalogueUnit, AccountsUnit):
+    """Every store query, bound to one open transaction (see `Store.write` / `Store.read`)."""
+
+
+class Store:
+    """The registry database. Build it with `open_store`; close it with `dispose()`."""
+
+    def __init__(self, engine: Engine, *, lock_timeout: float = 5.0, clock: Clock = utc_now):
+        self.engine = engine
+        self.lock_timeout = lock_timeout
+        self.clock = clock
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def write(self) -> Iterator[Unit]:
+        """One serialised write transaction; commits when the block ends without an error."""
+        with _lost_race_is_conflict(), self.engine.connect() as conn:
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                self._lock_registry(conn)
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    yield Unit(session)
+                    session.flush()
+
+    @contextmanager
+    def read(self) -> Iterator[Unit]:
+        """One read-only transaction that sees a single consistent state of the registry."""
+        with self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            with conn.begin(), Session(bind=conn) as session:
+                yield Unit(session)
+
+    def _lock_registry(self, conn: Connection) -> None:
+        if self.dialect != "postgresql":
+            return  # BEGIN IMMEDIATE already holds SQLite's single write lock
+        conn.execute(text(f"SET LOCAL lock_timeout = {int(self.lock_timeout * 1000)}"))
+        conn.execute(select(RegistryStateRow.id).where(RegistryStateRow.id == 1).with_for_update())
+
+    # signing keys and revocations (the gateway's OAuth module) -------------------------------
+    def signing_keys(self, include_private: bool) -> list[SigningKeyView]:
+        with self.read() as unit:
+            return unit.signing_keys(include_private=include_private)
+
+    def add_signing_key(self, key: SigningKeyView) -> None:
+        with self.write() as unit:
+            unit.add_signing_key(key)
+            unit.bump_generation()
+
+    def set_key_times(
+        self, kid: str, retires_at: datetime | None, expires_at: datetime | None
+    ) -> None:
+        with self.write() as unit:
+            unit.set_key_times(kid, retires_at, expires_at)
+            unit.bump_generation()
+
+    def revoke_jti(self, jti: str, expires_at: datetime) -> None:
+        with self.write() as unit:
+            unit.revoke_jti(jti, expires_at, self.clock())
+            unit.bump_generation()
+
+    def add_usage(self, rows: Iterable[UsageRow]) -> None:
+        """Add call counts; needs no registry lock and bumps no generation (not routing state)."""
+        with _lost_race_is_conflict(), self.engine.connect() as conn:
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin(), Session(bind=conn) as session:
+                Unit(session).add_usage(rows)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def _lost_race_is_conflict() -> Iterator[None]:
+    """Turn a lost race (lock wait timed out, unique key taken, stale row) into Conflict."""
+    try:
+        yield
+    except StaleDataError as exc:
+        raise Conflict(CONFLICT_MESSAGE) from exc
+    except (OperationalError, IntegrityError) as exc:
+        if _is_lost_race(exc):
+            raise Conflict(CONFLICT_MESSAGE) from exc
+        raise
+
+
+def _is_lost_race(exc: DBAPIError) -> bool:
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate in PG_LOST_RACE
+    message = str(exc.orig).lower()
+    return "database is locked" in message or "unique constraint failed" in message
+
+
+def open_store(
+    settings_or_url: Settings | str, *, lock_timeout: float = 5.0, clock: Clock = utc_now
+) -> Store:
+    """Connect to the registry database and migrate it to the newest schema."""
+    url = settings_or_url if isinstance(settings_or_url, str) else settings_or_url.database_url
+    engine = make_engine(url, lock_timeout=lock_timeout)
+    try:
+        upgrade_to_head(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine, lock_timeout=lock_timeout, clock=clock)

@@ -1,0 +1,202 @@
+"""The registry's SQL tables (SQLAlchemy 2 typed declarative); the first migration mirrors them.
+
+Timestamps are timezone-aware and stored in UTC (`UTCDateTime` restores the zone on SQLite,
+which keeps none). JSON columns hold documents exactly as parsed; on PostgreSQL they are `json`
+(not `jsonb`) so key order and text survive unchanged. Tables for developers, grants and notices
+will join these in later migrations.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored in UTC; naive values are refused rather than guessed."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the registry store; use an aware one")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
+
+
+class ProviderRow(Base):
+    __tablename__ = "providers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_ja: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    contact: Mapped[str] = mapped_column(Text)
+    notice_days: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+class ApiRow(Base):
+    __tablename__ = "apis"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), index=True)
+    listing: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
+class ApiVersionRow(Base):
+    __tablename__ = "api_versions"
+    __table_args__ = (UniqueConstraint("api_id", "version", name="uq_api_versions_api_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    api_id: Mapped[int] = mapped_column(ForeignKey("apis.id"))
+    version: Mapped[str] = mapped_column(String(16))
+    document: Mapped[dict[str, Any]]
+    source: Mapped[str] = mapped_column(Text)
+    upstream_url: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    lint_report: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    published_at: Mapped[datetime | None]
+    deprecated_at: Mapped[datetime | None]
+    sunset_at: Mapped[datetime | None]
+    retired_at: Mapped[datetime | None]
+    successor: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    per_minute: Mapped[int] = mapped_column(Integer)
+    per_day: Mapped[int] = mapped_column(Integer)
+    sandbox_per_minute: Mapped[int] = mapped_column(Integer)
+    fail_closed: Mapped[bool] = mapped_column(Boolean)
+    open_data: Mapped[bool] = mapped_column(Boolean)
+    write_scope: Mapped[bool] = mapped_column(Boolean)
+    cors_origins: Mapped[list[Any]]
+    connect_timeout: Mapped[float | None] = mapped_column(Float)
+    read_timeout: Mapped[float | None] = mapped_column(Float)
+    row_version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012 - SQLAlchemy reads it
+
+
+class WaiverRow(Base):
+    __tablename__ = "waivers"
+    __table_args__ = (UniqueConstraint("version_id", "rule", name="uq_waivers_version_rule"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("api_versions.id"))
+    rule: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by: Mapped[str] = mapped_column(Text)
+    granted_at: Mapped[datetime]
+
+
+class ChangeLogRow(Base):
+    """Append-only: database triggers (first migration) refuse UPDATE and DELETE."""
+
+    __tablename__ = "change_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(160), index=True)
+    detail: Mapped[dict[str, Any]]
+
+
+class AppRow(Base):
+    __tablename__ = "apps"
+
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(Text)
+    scopes: Mapped[list[Any]]
+    sandbox: Mapped[bool] = mapped_column(Boolean)
+    secret_hash: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    disabled: Mapped[bool] = mapped_column(Boolean)
+
+
+class ApiKeyRow(Base):
+    __tablename__ = "api_keys"
+
+    key_hash: Mapped[str] = mapped_column(String(128), primary_key=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("apps.client_id"), index=True)
+    slugs: Mapped[list[Any]]
+    created_at: Mapped[datetime]
+
+
+class SigningKeyRow(Base):
+    __tablename__ = "signing_keys"
+
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    alg: Mapped[str] = mapped_column(String(8))
+    public_jwk: Mapped[dict[str, Any]]
+    private_pem: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    activates_at: Mapped[datetime]
+    retires_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+
+
+class RevokedTokenRow(Base):
+    __tablename__ = "revoked_tokens"
+
+    jti: Mapped[str] = mapped_column(String(128), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class UsageCountRow(Base):
+    """Daily call counts per app and version; `day` is the Japan (+09:00) calendar day."""
+
+    __tablename__ = "usage"
+
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+    last_call: Mapped[datetime]
+
+
+class RegistryStateRow(Base):
+    """One row (id 1): the generation number the gateway watches."""
+
+    __tablename__ = "registry_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger)
