@@ -1,0 +1,146 @@
+"""The gateway's Prometheus metrics (`GatewayMetrics`) and `/metrics` rendering.
+
+Labels are bounded by construction (SECURITY-TESTS H01/H02): API slug and version (from the
+registry, `_unknown` when no route matched), a known HTTP method or `other`, the status class
+(`2xx`…`5xx`, else `other`), `api`/`sandbox`, and fixed reason sets. Never raw paths, client
+ids, addresses or request ids: per-client usage goes to the registry's roll-ups instead.
+
+Multiprocess mode (uvicorn workers): when `PROMETHEUS_MULTIPROC_DIR` is set before
+`prometheus_client` is imported, values live in files there and `render_metrics` aggregates
+every worker with `MultiProcessCollector`; gauges then report the newest generation and the
+oldest refresh among live workers.
+"""
+
+from __future__ import annotations
+
+import os
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+
+UNKNOWN = "_unknown"
+OTHER = "other"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+STATUS_CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
+AUTH_REASONS = frozenset(
+    {
+        "missing-token",
+        "invalid-token",
+        "expired-token",
+        "revoked-token",
+        "insufficient-scope",
+        "sandbox-only",
+        "production-token-in-sandbox",
+        "api-key-in-query",
+        "invalid-api-key",
+        "invalid-client",
+    }
+)
+UPSTREAM_REASONS = frozenset({"connect", "timeout", "reset", "bad-response", "refused"})
+DURATION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+
+def method_label(method: str) -> str:
+    return method if method in METHODS else OTHER
+
+
+def status_class(status: int) -> str:
+    return STATUS_CLASSES[status // 100 - 1] if 100 <= status < 600 else OTHER
+
+
+class GatewayMetrics:
+    """Every gateway metric, registered on the registry passed in (no global registry)."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.registry = registry
+        api = ["slug", "version"]
+        self.requests = Counter(
+            "tsunagu_requests_total",
+            "Requests answered on /api and /sandbox.",
+            [*api, "method", "status_class", "kind"],
+            registry=registry,
+        )
+        self.request_duration = Histogram(
+            "tsunagu_request_duration_seconds",
+            "Time from request start to the end of the response.",
+            [*api, "kind"],
+            buckets=DURATION_BUCKETS,
+            registry=registry,
+        )
+        self.upstream_duration = Histogram(
+            "tsunagu_upstream_duration_seconds",
+            "Time spent waiting for the upstream API.",
+            api,
+            buckets=DURATION_BUCKETS,
+            registry=registry,
+        )
+        self.ratelimited = Counter(
+            "tsunagu_ratelimited_total", "Requests refused with 429.", api, registry=registry
+        )
+        self.deprecated_requests = Counter(
+            "tsunagu_deprecated_requests_total",
+            "Requests to deprecated API versions.",
+            api,
+            registry=registry,
+        )
+        self.upstream_errors = Counter(
+            "tsunagu_upstream_errors_total",
+            "Upstream failures by kind.",
+            [*api, "reason"],
+            registry=registry,
+        )
+        self.auth_failures = Counter(
+            "tsunagu_auth_failures_total",
+            "Refused credentials by reason.",
+            ["reason"],
+            registry=registry,
+        )
+        self.ratelimit_fallback = Counter(
+            "tsunagu_ratelimit_fallback_total",
+            "Rate-limit decisions made by the local fallback while Redis was down.",
+            registry=registry,
+        )
+        self.snapshot_generation = Gauge(
+            "tsunagu_snapshot_generation",
+            "Registry generation of the snapshot being served.",
+            registry=registry,
+            multiprocess_mode="livemax",
+        )
+        self.snapshot_refreshed = Gauge(
+            "tsunagu_snapshot_refreshed_timestamp_seconds",
+            "Unix time of the last successful snapshot refresh (age = time() - this).",
+            registry=registry,
+            multiprocess_mode="livemin",
+        )
+
+    def auth_failure(self, reason: str) -> None:
+        """Count a refused credential; unknown reasons are counted as `other`."""
+        self.auth_failures.labels(reason if reason in AUTH_REASONS else OTHER).inc()
+
+    def upstream_error(self, slug: str, version: str, reason: str) -> None:
+        label = reason if reason in UPSTREAM_REASONS else OTHER
+        self.upstream_errors.labels(slug, version, label).inc()
+
+    def fallback_used(self) -> None:
+        self.ratelimit_fallback.inc()
+
+    def snapshot_loaded(self, generation: int, at_unix_seconds: float) -> None:
+        self.snapshot_generation.set(generation)
+        self.snapshot_refreshed.set(at_unix_seconds)
+
+
+def render_metrics(metrics: GatewayMetrics) -> tuple[bytes, str]:
+    """The exposition body and content type: every worker's values in multiprocess mode."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client.multiprocess import MultiProcessCollector
+
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(metrics.registry), CONTENT_TYPE_LATEST
