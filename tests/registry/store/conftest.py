@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 import pytest
 
 from registry.principal import Principal, Role
+from registry.service import RegistryService
 from registry.settings import Settings
 from registry.store import Store, open_store
-
-if TYPE_CHECKING:
-    from registry.service import RegistryService
 
 START = datetime(2025, 4, 1, 3, 0, tzinfo=UTC)
 
@@ -53,8 +50,6 @@ def settings() -> Settings:
 
 @pytest.fixture
 def svc(store: Store, settings: Settings, clock: FakeClock) -> RegistryService:
-    from registry.service import RegistryService
-
     return RegistryService(store, settings, clock=clock)
 
 

@@ -1,0 +1,201 @@
+"""The lifecycle state machine of an API version and the guards on each step.
+
+draft → published → deprecated → retired (published → retired is allowed too). Pure functions:
+the service reads the current state, asks these guards, and writes the result in one
+transaction. Sunset dates follow CONTRACT.md: a date means 00:00 Japan time (+09:00).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+from registry.errors import InvalidInput, Refused
+from registry.lint import is_open_data, lint_document, listing_fields
+from registry.models import (
+    ApiVersionView,
+    LintReport,
+    RatePlan,
+    Severity,
+    VersionState,
+    Waiver,
+    sunset_instant,
+)
+from registry.store import Draft
+
+META_RULE = "REG-META-01"
+JST = timezone(timedelta(hours=9))
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])$")
+UNSAFE_METHODS = ("post", "put", "patch", "delete")
+
+ALLOWED_FROM: Mapping[str, frozenset[VersionState]] = {
+    "publish": frozenset({VersionState.DRAFT}),
+    "deprecate": frozenset({VersionState.PUBLISHED}),
+    "retire": frozenset({VersionState.PUBLISHED, VersionState.DEPRECATED}),
+    "waive": frozenset({VersionState.DRAFT, VersionState.PUBLISHED, VersionState.DEPRECATED}),
+}
+
+
+def check_slug(slug: str) -> str:
+    if not SLUG.match(slug):
+        raise InvalidInput(f"slug {slug!r} is not valid: use 2-40 characters of a-z, 0-9 and '-'")
+    return slug
+
+
+def check_upstream_url(url: str) -> str:
+    """Syntax only (http/https, a host, no credentials, no fragment); the address itself is
+    checked by the gateway's SSRF guard when it connects."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidInput(f"upstream URL {url!r} is malformed: {exc}") from exc
+    if parts.scheme not in ("http", "https"):
+        raise InvalidInput(f"upstream URL {url!r} must use http or https")
+    if not parts.hostname:
+        raise InvalidInput(f"upstream URL {url!r} has no host")
+    if parts.username is not None or parts.password is not None:
+        raise InvalidInput("upstream URL must not contain credentials")
+    if parts.fragment or url.endswith("#"):
+        raise InvalidInput(f"upstream URL {url!r} must not contain a fragment")
+    if port == 0:
+        raise InvalidInput(f"upstream URL {url!r} has an invalid port")
+    return url
+
+
+def check_transition(action: str, slug: str, version: str, state: VersionState) -> None:
+    """Refuse `action` unless the version's current state allows it."""
+    allowed = ALLOWED_FROM[action]
+    if state not in allowed:
+        wanted = " or ".join(sorted(s.value for s in allowed))
+        raise Refused(f"cannot {action} {slug}/{version}: it is {state.value}, not {wanted}")
+
+
+def publish_blockers(report: LintReport) -> list[str]:
+    """Rule ids that block publishing: active errors, and REG-META-01 even when waived."""
+    blocking = {f.rule for f in report.active() if f.severity is Severity.ERROR}
+    blocking |= {f.rule for f in report.findings if f.rule == META_RULE and not f.suppressed}
+    return sorted(blocking)
+
+
+def check_publishable(slug: str, version: str, report: LintReport) -> None:
+    blockers = publish_blockers(report)
+    if blockers:
+        raise Refused(
+            f"cannot publish {slug}/{version}: unresolved lint errors {', '.join(blockers)}"
+        )
+
+
+def earliest_sunset(now: datetime, notice_days: int) -> date:
+    """The first date whose 00:00 +09:00 lies at least `notice_days` after `now`."""
+    limit = now + timedelta(days=notice_days)
+    day = limit.astimezone(JST).date()
+    return day if sunset_instant(day) >= limit else day + timedelta(days=1)
+
+
+def check_sunset(now: datetime, sunset: date, notice_days: int) -> datetime:
+    """The sunset instant, or Refused when it is closer than the notice period."""
+    earliest = earliest_sunset(now, notice_days)
+    if sunset < earliest:
+        raise Refused(
+            f"sunset {sunset.isoformat()} is closer than the {notice_days}-day notice period; "
+            f"the earliest allowed date is {earliest.isoformat()}"
+        )
+    return sunset_instant(sunset)
+
+
+def declares_write_scope(doc: Mapping[str, Any]) -> bool:
+    """Whether calls need `<slug>:write` for unsafe methods: `x-write-scope` when the document
+    says so, else whether any operation uses POST, PUT, PATCH or DELETE."""
+    explicit = doc.get("x-write-scope")
+    if isinstance(explicit, bool):
+        return explicit
+    paths = doc.get("paths")
+    if not isinstance(paths, Mapping):
+        return False
+    return any(
+        isinstance(item, Mapping) and any(m in item for m in UNSAFE_METHODS)
+        for item in paths.values()
+    )
+
+
+def cors_origins(doc: Mapping[str, Any]) -> tuple[str, ...]:
+    """Browser origins the provider allows (`x-cors-origins`: a list of origins)."""
+    value = doc.get("x-cors-origins")
+    if not isinstance(value, list):
+        return ()
+    return tuple(v for v in value if isinstance(v, str))
+
+
+def as_stored(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The document as the store hands it back (JSON types), so comparisons with it are exact."""
+    stored: dict[str, Any] = json.loads(json.dumps(doc, ensure_ascii=False))
+    return stored
+
+
+def new_draft(
+    *,
+    slug: str,
+    version: str,
+    provider_id: str,
+    doc: dict[str, Any],
+    source: bytes,
+    upstream_url: str,
+    report: LintReport,
+    plan: RatePlan,
+    at: datetime,
+) -> Draft:
+    """What registering stores: the document, its source text, report and derived flags."""
+    return Draft(
+        slug=slug,
+        version=version,
+        provider_id=provider_id,
+        document=doc,
+        source=source.decode("utf-8", errors="replace"),
+        upstream_url=upstream_url,
+        report=report,
+        plan=plan,
+        open_data=is_open_data(doc),
+        write_scope=declares_write_scope(doc),
+        cors_origins=cors_origins(doc),
+        at=at,
+    )
+
+
+def check_reregister(current: ApiVersionView, doc: Mapping[str, Any], upstream_url: str) -> None:
+    """A published or deprecated version accepts only its identical registration (a no-op);
+    a retired one accepts none."""
+    name = f"{current.slug}/{current.version}"
+    if current.state is VersionState.RETIRED:
+        raise Refused(
+            f"{name} is retired and cannot be registered again; register a new major version"
+        )
+    if dict(current.document) != doc:
+        raise Refused(
+            f"{name} is {current.state.value}: a new document for a published major version is "
+            "refused; register a new major version"
+        )
+    if current.upstream_url != upstream_url:
+        raise Refused(
+            f"{name} is {current.state.value}: its upstream URL cannot change by registering"
+        )
+
+
+def lint_version(doc: Mapping[str, Any], waivers: Sequence[Waiver]) -> LintReport:
+    """The version's report with its waived rules marked (they stop counting as errors)."""
+    return lint_document(dict(doc), waivers=tuple(w.rule for w in waivers))
+
+
+def report_detail(report: LintReport) -> dict[str, int]:
+    """The report's headline numbers, for the change log."""
+    return {"score": report.score, "errors": report.errors, "warnings": report.warnings}
+
+
+def with_listing(view: ApiVersionView) -> ApiVersionView:
+    """Listing fields from the document, overridden by those stored for the API."""
+    listing = {**listing_fields(dict(view.document)), **view.listing}
+    return view.model_copy(update={"listing": listing})

@@ -1,0 +1,34 @@
+"""Loads what the gateway serves from: the generation number and a consistent `Snapshot`."""
+
+from __future__ import annotations
+
+from registry.clock import Clock, utc_now
+from registry.models import Snapshot
+from registry.store import Store
+
+
+class RegistryReader:
+    """Read side of the store for the gateway; every call is one read transaction."""
+
+    def __init__(self, store: Store, clock: Clock = utc_now) -> None:
+        self.store = store
+        self.clock = clock
+
+    def generation(self) -> int:
+        """One cheap query: the number that changes whenever the snapshot would."""
+        with self.store.read() as unit:
+            return unit.generation()
+
+    def snapshot(self) -> Snapshot:
+        """Published, deprecated and retired routes, public signing keys, API keys of enabled
+        apps and unexpired revocations, all read in the same transaction as the generation."""
+        now = self.clock()
+        with self.store.read() as unit:
+            return Snapshot(
+                generation=unit.generation(),
+                routes=unit.routes(),
+                signing_keys=tuple(unit.signing_keys(include_private=False)),
+                api_keys=unit.api_keys(),
+                revoked_jtis=unit.revoked_jtis(now),
+                loaded_at=now,
+            )
