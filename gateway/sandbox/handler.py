@@ -1,0 +1,168 @@
+"""The sandbox handler: answers `/sandbox/{slug}/{version}/{path}` from the OpenAPI document.
+
+It never contacts an upstream. The request is matched to an operation (404, or 405 with
+`Allow`), its body read up to a bound (413 above it), validated against the operation (400
+`sandbox-validation` listing every violation), and answered with the response `Prefer` selects
+(see `gateway.sandbox.selection`). Every answer carries `x-tsunagu-sandbox: true` and the
+headers the policies put in `exchange.response_headers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+from gateway.pipeline import Exchange, Header, Receive, Reply, Send
+from gateway.problems import ProblemRenderer
+from gateway.sandbox.cache import SandboxIndexCache
+from gateway.sandbox.index import Match, MethodNotAllowed, SandboxIndex
+from gateway.sandbox.refs import DocumentError
+from gateway.sandbox.selection import Chosen, Preferences, SelectionError, choose
+from gateway.sandbox.validation import RequestParts, is_json, validator_for
+
+SANDBOX_HEADER: Header = (b"x-tsunagu-sandbox", b"true")
+DEFAULT_MAX_BODY = 1024 * 1024  # 1 MiB: plenty for trying an API out
+
+
+class BodyTooLarge(Exception):
+    """The request body exceeds the sandbox's bound."""
+
+
+class SandboxHandler:
+    """The terminal `Handler` for sandbox requests (see gateway.pipeline.Handler)."""
+
+    def __init__(
+        self,
+        problems: ProblemRenderer,
+        index_cache: SandboxIndexCache,
+        *,
+        max_body_bytes: int = DEFAULT_MAX_BODY,
+    ) -> None:
+        self._problems = problems
+        self._cache = index_cache
+        self._max_body = max_body_bytes
+
+    async def __call__(self, exchange: Exchange, send: Send) -> None:
+        reply = await self._answer(exchange)
+        headers = [*reply.headers, *exchange.response_headers, SANDBOX_HEADER]
+        headers.append((b"content-length", str(len(reply.body)).encode()))
+        exchange.status = reply.status
+        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+        body = b"" if exchange.method == "HEAD" else reply.body
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    async def _answer(self, exchange: Exchange) -> Reply:
+        route = exchange.route
+        if route is None:
+            return self._problem(exchange, "not-found", "no API version is routed here")
+        try:
+            index = self._cache.index_for(route)
+            found = index.match(exchange.method, exchange.rest_path)
+            if found is None:
+                detail = f"{route.slug} {route.version} has no path {exchange.rest_path}"
+                return self._problem(exchange, "not-found", detail)
+            if isinstance(found, MethodNotAllowed):
+                allow = ", ".join(found.allow)
+                detail = f"{exchange.rest_path} allows {allow}, not {exchange.method}"
+                headers = [(b"allow", allow.encode())]
+                return self._problem(exchange, "method-not-allowed", detail, headers=headers)
+            return await self._serve(exchange, index, found)
+        except SelectionError as exc:
+            error = {"in": "header", "name": "prefer", "pointer": "/prefer", "message": str(exc)}
+            return self._problem(exchange, "sandbox-validation", str(exc), errors=[error])
+        except DocumentError as exc:
+            detail = f"the sandbox cannot serve this API definition: {exc}"
+            return self._problem(exchange, "internal", detail)
+
+    async def _serve(self, exchange: Exchange, index: SandboxIndex, found: Match) -> Reply:
+        """Read and validate the request for the matched operation; choose the answer."""
+        try:
+            body = await read_body(exchange.receive, self._max_body, exchange)
+        except BodyTooLarge:
+            detail = f"the sandbox accepts request bodies up to {self._max_body} bytes"
+            return self._problem(exchange, "payload-too-large", detail)
+        query = RequestParts.decode_query(exchange.query_string)
+        parts = RequestParts(found.path_params, query, exchange.request_headers, body)
+        violations = validator_for(index, found.operation).validate(parts)
+        if violations:
+            errors = [v.as_json() for v in violations]
+            detail = f"{len(errors)} problem(s) with the request; see errors"
+            return self._problem(exchange, "sandbox-validation", detail, errors=errors)
+        prefs = Preferences.parse(_all(exchange, b"prefer"))
+        accept = exchange.header(b"accept")
+        chosen = choose(index, found.operation, prefs, accept.decode("latin-1") if accept else None)
+        return _reply(chosen)
+
+    def _problem(
+        self,
+        exchange: Exchange,
+        code: str,
+        detail: str,
+        *,
+        headers: list[Header] | None = None,
+        errors: list[dict[str, str]] | None = None,
+    ) -> Reply:
+        exchange.error_code = code
+        return self._problems.reply(
+            code,
+            detail,
+            request_id=exchange.request_id,
+            language=exchange.language,
+            headers=headers,
+            extra={"errors": errors} if errors is not None else None,
+        )
+
+
+async def read_body(receive: Receive, limit: int, exchange: Exchange) -> bytes:
+    """The whole request body, or `BodyTooLarge` as soon as it (or its Content-Length) exceeds."""
+    declared = exchange.header(b"content-length")
+    if declared is not None and declared.strip().isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    while True:  # bounded: each turn consumes one message; the body ends or overflows
+        message = await receive()
+        if message["type"] != "http.request":
+            break  # http.disconnect: nobody will read the answer; validate what arrived
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def encode(media_type: str, value: Any) -> bytes:
+    """A body in the chosen media type: JSON types via orjson (UTF-8), text as UTF-8."""
+    if not is_json(media_type):
+        if isinstance(value, str):
+            return value.encode("utf-8")
+        if isinstance(value, bytes):
+            return value
+    return orjson.dumps(value, default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    """orjson's fallback: read-only mappings from the snapshot as dicts."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} cannot be sent as JSON")
+
+
+def _reply(chosen: Chosen) -> Reply:
+    headers: list[Header] = []
+    body = b""
+    if chosen.media_type is not None:
+        headers.append((b"content-type", chosen.media_type.encode("latin-1")))
+        body = encode(chosen.media_type, chosen.body)
+    if chosen.applied:
+        headers.append((b"preference-applied", ", ".join(chosen.applied).encode("latin-1")))
+    return Reply(status=chosen.status, body=body, headers=headers)
+
+
+def _all(exchange: Exchange, name: bytes) -> list[str]:
+    return [v.decode("latin-1") for k, v in exchange.request_headers if k == name]

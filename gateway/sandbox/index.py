@@ -1,0 +1,195 @@
+"""The operation index of one OpenAPI document: path templates matched to operations.
+
+Matching follows OpenAPI 3.x "Path Templating": a request path matches a template segment by
+segment; when several templates match, concrete (literal) segments win over templated ones,
+compared from the left. Methods are checked after the path, so a known path with an unknown
+method is a 405 (RFC 9110 §15.5.6, with `Allow`) and an unknown path a 404.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from gateway.sandbox.refs import Dialect, DocumentError, deref, dialect_of, join
+from gateway.sandbox.schemas import SchemaCompiler
+
+if TYPE_CHECKING:
+    from gateway.sandbox.validation import OperationValidator
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_PARAM = re.compile(r"\{([^{}/]+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """One declared parameter, `$ref`s resolved; `schema_pointer` locates its schema."""
+
+    name: str
+    location: str  # query | path | header | cookie
+    required: bool
+    style: str
+    explode: bool
+    schema: Mapping[str, Any]
+    schema_pointer: str | None
+    json_content: bool = False  # declared with `content: application/json` instead of a schema
+
+
+@dataclass(slots=True)
+class Operation:
+    """One operation of the document; validators are compiled on first use and kept."""
+
+    method: str
+    template: str
+    pointer: str
+    node: Mapping[str, Any]
+    parameters: tuple[Parameter, ...]
+    compiled: OperationValidator | None = field(default=None)  # built on first request
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    operation: Operation
+    path_params: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class MethodNotAllowed:
+    allow: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Template:
+    template: str
+    segments: tuple[tuple[re.Pattern[str] | str, tuple[str, ...]], ...]
+    rank: tuple[int, ...]  # per segment: 0 literal, 1 partly templated, 2 one parameter
+    operations: Mapping[str, Operation]
+
+    def match(self, parts: list[str]) -> dict[str, str] | None:
+        if len(parts) != len(self.segments):
+            return None
+        params: dict[str, str] = {}
+        for part, (matcher, names) in zip(parts, self.segments, strict=True):
+            if isinstance(matcher, str):
+                if part != matcher:
+                    return None
+                continue
+            found = matcher.fullmatch(part)
+            if found is None:
+                return None
+            params.update(zip(names, found.groups(), strict=True))
+        return params
+
+
+class SandboxIndex:
+    """Everything the sandbox needs to know about one document, built once per document."""
+
+    def __init__(
+        self, document: Mapping[str, Any], dialect: Dialect, templates: list[_Template]
+    ) -> None:
+        self.document = document
+        self.dialect = dialect
+        self.compiler = SchemaCompiler(document, dialect)
+        self._templates = sorted(templates, key=lambda t: t.rank)
+
+    @classmethod
+    def for_document(cls, document: Mapping[str, Any]) -> SandboxIndex:
+        """Index every path and operation; `DocumentError` when the document cannot be served."""
+        dialect = dialect_of(document)
+        paths = document.get("paths") or {}
+        if not isinstance(paths, Mapping):
+            raise DocumentError("`paths` is not a mapping")
+        templates = [
+            _compile_template(document, template, item)
+            for template, item in paths.items()
+            if isinstance(template, str) and isinstance(item, Mapping)
+        ]
+        return cls(document, dialect, templates)
+
+    def match(self, method: str, path: str) -> Match | MethodNotAllowed | None:
+        """The operation for this request, a 405 with the allowed methods, or None (404)."""
+        parts = path.split("/")[1:] if path.startswith("/") else path.split("/")
+        allowed: set[str] = set()
+        wanted = method.lower()
+        for template in self._templates:
+            params = template.match(parts)
+            if params is None:
+                continue
+            operation = template.operations.get(wanted)
+            if operation is None and wanted == "head":
+                operation = template.operations.get("get")  # HEAD is GET without a body
+            if operation is not None:
+                return Match(operation, params)
+            allowed.update(template.operations)
+        if not allowed:
+            return None
+        if "get" in allowed:
+            allowed.add("head")
+        return MethodNotAllowed(tuple(m.upper() for m in METHODS if m in allowed))
+
+
+def _compile_template(document: Mapping[str, Any], template: str, item: Any) -> _Template:
+    item_pointer = join("/paths", template)
+    item, item_pointer = deref(document, item, item_pointer)
+    segments: list[tuple[re.Pattern[str] | str, tuple[str, ...]]] = []
+    rank: list[int] = []
+    for part in template.split("/")[1:]:
+        names = tuple(_PARAM.findall(part))
+        if not names:
+            segments.append((part, ()))
+            rank.append(0)
+            continue
+        pieces = _PARAM.split(part)  # literal, name, literal, name, …, literal
+        regex = "".join(re.escape(p) if i % 2 == 0 else "([^/]+?)" for i, p in enumerate(pieces))
+        segments.append((re.compile(regex), names))
+        rank.append(2 if part == "{" + names[0] + "}" else 1)
+    shared = _parameters(document, item.get("parameters"), join(item_pointer, "parameters"))
+    operations: dict[str, Operation] = {}
+    for method in METHODS:
+        node = item.get(method)
+        if not isinstance(node, Mapping):
+            continue
+        pointer = join(item_pointer, method)
+        own = _parameters(document, node.get("parameters"), join(pointer, "parameters"))
+        merged = {
+            (p.name.lower() if p.location == "header" else p.name, p.location): p
+            for p in (*shared, *own)
+        }
+        operations[method] = Operation(method, template, pointer, node, tuple(merged.values()))
+    return _Template(template, tuple(segments), tuple(rank), operations)
+
+
+def _parameters(document: Mapping[str, Any], nodes: Any, pointer: str) -> list[Parameter]:
+    """Declared parameters with `$ref`s resolved (OpenAPI 3.x Parameter Object)."""
+    if not isinstance(nodes, list):
+        return []
+    found: list[Parameter] = []
+    for i, raw in enumerate(nodes):
+        node, at = deref(document, raw, join(pointer, i))
+        if not isinstance(node, Mapping) or "name" not in node or "in" not in node:
+            raise DocumentError(f"parameter at {at!r} lacks `name` or `in`")
+        location = str(node["in"])
+        style = str(node.get("style") or ("form" if location in ("query", "cookie") else "simple"))
+        schema, schema_at = node.get("schema"), join(at, "schema")
+        json_content = False
+        content = node.get("content")
+        if schema is None and isinstance(content, Mapping) and content:
+            media = next(iter(content))
+            schema, schema_at = content[media].get("schema"), join(at, "content", media, "schema")
+            json_content = "json" in str(media)
+        resolved = deref(document, schema, schema_at)[0] if schema is not None else {}
+        found.append(
+            Parameter(
+                name=str(node["name"]),
+                location=location,
+                required=bool(node.get("required")) or location == "path",
+                style=style,
+                explode=bool(node.get("explode", style == "form")),
+                schema=resolved if isinstance(resolved, Mapping) else {},
+                schema_pointer=schema_at if schema is not None else None,
+                json_content=json_content,
+            )
+        )
+    return found
