@@ -9,6 +9,7 @@ spread over many addresses or many client ids.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -65,7 +66,7 @@ class FailureThrottle:
                 if (entry := self._entries.get(key)) is not None
             ]
         longest = max(waits, default=0.0)
-        return int(longest) + 1 if longest > 0 else 0
+        return math.ceil(longest) if longest > 0 else 0
 
     def failure(self, client_id: str | None, ip: str) -> None:
         now = self._clock()

@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 from joserfc import jws
-from joserfc.errors import ExpiredTokenError, JoseError, MissingClaimError
+from joserfc.errors import ClaimError, ExpiredTokenError, JoseError, MissingClaimError
 from joserfc.jws import JWSRegistry
 from joserfc.jwt import ClaimsOption, JWTClaimsRegistry
 
@@ -167,8 +167,8 @@ class TokenVerifier:
             raise InvalidToken("the token has expired") from exc
         except MissingClaimError as exc:
             raise InvalidToken(f"the token lacks the claim {exc.claim}") from exc
-        except JoseError as exc:
-            raise InvalidToken(f"the token has an invalid claim: {exc.description}") from exc
+        except ClaimError as exc:
+            raise InvalidToken(f"the token has an invalid {exc.claim} claim") from exc
         return self._typed_claims(claims)
 
     def _typed_claims(self, claims: dict[str, Any]) -> TokenClaims:
