@@ -1,0 +1,111 @@
+"""Usage policy: counts calls per app and API version in memory, flushes them to the registry.
+
+`on_complete` counts authenticated exchanges that the gateway did not refuse itself (no
+`error_code`: the call reached the upstream or the sandbox). Counts are kept per app, version
+and Japan calendar day (the registry's roll-up grain, so a flush spanning midnight JST splits
+correctly) with the latest call time. A background task flushes every `interval_seconds` by
+calling `flush` in a worker thread (`asyncio.to_thread`): it writes to the database and must
+never run on the event loop. A failed flush keeps its counts for the next interval; `stop()`
+flushes what is left. `tsunagu api consumers` therefore lags by at most one interval.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from gateway.pipeline import Exchange, Reply
+from registry.models import UsageRow
+
+log = logging.getLogger(__name__)
+JST_OFFSET = 9 * 3600
+Key = tuple[str, str, str, int]  # client id, slug, version, JST day number
+
+
+class UsagePolicy:
+    """Call counting with periodic, off-loop flushing; `start()` in the lifespan, then `stop()`."""
+
+    name = "usage"
+
+    def __init__(
+        self,
+        flush: Callable[[list[UsageRow]], None],
+        interval_seconds: float = 5,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._flush = flush
+        self._interval = interval_seconds
+        self._clock = clock
+        self._pending: dict[Key, list[float]] = {}  # key -> [count, last call (unix seconds)]
+        self._task: asyncio.Task[None] | None = None
+
+    async def on_request(self, exchange: Exchange) -> Reply | None:
+        return None
+
+    def on_complete(self, exchange: Exchange) -> None:
+        claims, route = exchange.claims, exchange.route
+        if claims is None or route is None or exchange.error_code is not None:
+            return
+        now = self._clock()
+        key = (claims.client_id, route.slug, route.version, int((now + JST_OFFSET) // 86_400))
+        entry = self._pending.get(key)
+        if entry is None:
+            self._pending[key] = [1, now]
+        else:
+            entry[0] += 1
+            entry[1] = now
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="usage-flush")
+
+    async def stop(self) -> None:
+        """Stop the background task and flush the remaining counts once."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.flush_now()
+
+    async def flush_now(self) -> bool:
+        """Hand the counts so far to `flush` in a thread; on failure keep them. True if flushed."""
+        if not self._pending:
+            return True
+        taken, self._pending = self._pending, {}
+        rows = [
+            UsageRow(
+                client_id=client_id,
+                slug=slug,
+                version=version,
+                count=int(count),
+                last_call=datetime.fromtimestamp(last, UTC),
+            )
+            for (client_id, slug, version, _), (count, last) in taken.items()
+        ]
+        try:
+            await asyncio.to_thread(self._flush, rows)
+        except Exception as exc:  # the store is down or busy: try again next interval
+            log.warning("usage flush failed, keeping %d rows: %s", len(rows), exc)
+            self._restore(taken)
+            return False
+        return True
+
+    def _restore(self, taken: dict[Key, list[float]]) -> None:
+        for key, (count, last) in taken.items():
+            entry = self._pending.get(key)
+            if entry is None:
+                self._pending[key] = [count, last]
+            else:
+                entry[0] += count
+                entry[1] = max(entry[1], last)
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval)
+            await self.flush_now()
