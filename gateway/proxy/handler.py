@@ -1,0 +1,210 @@
+"""The streaming proxy handler: forwards an exchange to its route's upstream and relays the answer.
+
+Bodies are streamed both ways and never buffered whole (small responses with a known length are
+sent in one message). A connect failure is retried once for idempotent methods (RFC 9110
+§9.2.2) and only while no request body byte has been consumed; a POST is never resent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from urllib.parse import quote, quote_from_bytes
+
+import aiohttp
+from yarl import URL
+
+from gateway.asgi import ResponseAborted, send_reply
+from gateway.pipeline import Exchange, Send
+from gateway.problems import ProblemRenderer
+from gateway.proxy.body import BodyTooLarge, ClientGone, RequestBody
+from gateway.proxy.client import UpstreamClient
+from gateway.proxy.headers import downstream_response_headers, upstream_request_headers
+from gateway.proxy.ssrf import UpstreamRefused
+from registry.models import RouteEntry
+from registry.settings import Settings
+
+_log = logging.getLogger("tsunagu.gateway.proxy")
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_PATH_SAFE = "/!$&'()*+,;=:@-._~"
+_QUERY_SAFE = b"/?!$&'()*+,;=:@-._~%"
+_SMALL_BODY = 64 * 1024
+
+
+class _Failure(Exception):
+    """An upstream failure the client gets as a problem (code from the catalogue)."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+class ProxyHandler:
+    """`gateway.pipeline.Handler` for `/api/…`: the upstream hop."""
+
+    def __init__(
+        self, client: UpstreamClient, settings: Settings, problems: ProblemRenderer
+    ) -> None:
+        self._client = client
+        self._problems = problems
+        self._max_body = settings.max_body_bytes
+        self._connect = settings.connect_timeout_seconds
+        self._read = settings.read_timeout_seconds
+        self._bases: dict[str, str | UpstreamRefused] = {}
+
+    async def __call__(self, exchange: Exchange, send: Send) -> None:
+        route = exchange.route
+        if route is None:
+            raise RuntimeError("the route policy must run before the proxy handler")
+        try:
+            body = self._request_body(exchange)
+            response = await self._forward(exchange, route, body)
+        except _Failure as failure:
+            await self._fail(exchange, send, failure.code, failure.detail)
+            return
+        except ClientGone:
+            _log.info("client left before its body was complete: %s", exchange.request_id)
+            return
+        try:
+            if body is not None and body.too_large:
+                await self._fail(exchange, send, "payload-too-large", self._too_large())
+                return
+            await self._relay(exchange, response, send)
+        finally:
+            response.release()
+
+    def _request_body(self, exchange: Exchange) -> RequestBody | None:
+        """The body stream, or None when the request has none; refuses oversize lengths early."""
+        length = exchange.header(b"content-length")
+        if length is not None:
+            if not length.isdigit():
+                raise _Failure("bad-request", "Content-Length is not a number.")
+            if int(length) > self._max_body:
+                raise _Failure("payload-too-large", self._too_large())
+            if length == b"0":
+                return None
+        elif exchange.header(b"transfer-encoding") is None:
+            return None
+        return RequestBody(exchange.receive, self._max_body)
+
+    async def _forward(
+        self, exchange: Exchange, route: RouteEntry, body: RequestBody | None
+    ) -> aiohttp.ClientResponse:
+        url = self._url(route.upstream_url, exchange)
+        headers = upstream_request_headers(
+            exchange.request_headers,
+            peer=_peer(exchange),
+            proto=exchange.scope.get("scheme", "http"),
+            request_id=exchange.request_id,
+        )
+        timeout = self._client.timeout(
+            route.connect_timeout or self._connect, route.read_timeout or self._read
+        )
+        retry = exchange.method in _IDEMPOTENT
+        started = time.perf_counter()
+        while True:
+            try:
+                response = await self._client.session.request(
+                    exchange.method,
+                    url,
+                    headers=headers,
+                    data=body.chunks() if body is not None else None,
+                    allow_redirects=False,
+                    timeout=timeout,
+                )
+            except aiohttp.ClientConnectorError as exc:
+                if retry and (body is None or not body.started):
+                    retry = False
+                    _log.info("retrying %s after connect failure: %s", exchange.request_id, exc)
+                    continue
+                raise _Failure(
+                    "bad-gateway", "The upstream server refused the connection."
+                ) from exc
+            except Exception as exc:
+                _log.warning("upstream request %s failed: %r", exchange.request_id, exc)
+                raise _classify(exc, body, self._too_large()) from exc
+            exchange.upstream_seconds = time.perf_counter() - started
+            return response
+
+    def _url(self, upstream_url: str, exchange: Exchange) -> URL:
+        base = self._bases.get(upstream_url)
+        if base is None:
+            base = self._check_base(upstream_url)
+            self._bases[upstream_url] = base
+        if isinstance(base, UpstreamRefused):
+            raise _Failure("upstream-refused", "The upstream address is not allowed.")
+        target = base + quote(exchange.rest_path, safe=_PATH_SAFE)
+        if exchange.query_string:
+            target += "?" + quote_from_bytes(exchange.query_string, safe=_QUERY_SAFE)
+        return URL(target, encoded=True)
+
+    def _check_base(self, upstream_url: str) -> str | UpstreamRefused:
+        """The upstream base without its trailing slash, or why its IP literal is refused."""
+        host = URL(upstream_url).raw_host or ""
+        try:
+            self._client.guard.check_literal(host)
+        except UpstreamRefused as refused:
+            _log.warning("%s", refused)
+            return refused
+        return upstream_url.rstrip("/")
+
+    async def _relay(
+        self, exchange: Exchange, response: aiohttp.ClientResponse, send: Send
+    ) -> None:
+        headers = downstream_response_headers(response.raw_headers)
+        headers.extend(exchange.response_headers)
+        if response.content_length is not None and response.content_length <= _SMALL_BODY:
+            try:
+                data = await response.read()
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                _log.warning("upstream failed sending %s: %r", exchange.request_id, exc)
+                failure = _classify(exc, None, "")
+                code = failure.code if isinstance(failure, _Failure) else "bad-gateway"
+                await self._fail(exchange, send, code, "The upstream server failed to answer.")
+                return
+            exchange.status = response.status
+            start = {"type": "http.response.start", "status": response.status, "headers": headers}
+            await send(start)
+            await send({"type": "http.response.body", "body": data})
+            return
+        exchange.status = response.status
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        try:
+            async for chunk in response.content.iter_any():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            _log.warning("upstream failed mid-response for %s: %r", exchange.request_id, exc)
+            raise ResponseAborted(str(exc)) from exc
+        await send({"type": "http.response.body", "body": b""})
+
+    async def _fail(self, exchange: Exchange, send: Send, code: str, detail: str) -> None:
+        exchange.error_code = code
+        reply = self._problems.reply(
+            code, detail, request_id=exchange.request_id, language=exchange.language
+        )
+        await send_reply(exchange, reply, send)
+
+    def _too_large(self) -> str:
+        return f"The request body exceeds {self._max_body} bytes."
+
+
+def _classify(exc: Exception, body: RequestBody | None, too_large: str) -> Exception:
+    """Map an exception from the upstream request to a `_Failure` (or let ClientGone through)."""
+    if (body is not None and body.too_large) or isinstance(exc, BodyTooLarge):
+        return _Failure("payload-too-large", too_large)
+    if isinstance(exc, ClientGone) or isinstance(exc.__cause__, ClientGone):
+        return ClientGone(str(exc))
+    if isinstance(exc, UpstreamRefused):
+        return _Failure("upstream-refused", "The upstream address is not allowed.")
+    if isinstance(exc, asyncio.TimeoutError):
+        return _Failure("gateway-timeout", "The upstream server did not answer in time.")
+    if isinstance(exc, aiohttp.ClientError | OSError):
+        return _Failure("bad-gateway", "The upstream server failed to answer.")
+    return exc
+
+
+def _peer(exchange: Exchange) -> str:
+    client = exchange.scope.get("client")
+    return str(client[0]) if client else ""

@@ -1,0 +1,88 @@
+"""Header rewriting for the upstream hop: hop-by-hop removal (RFC 9110 §7.6.1) and X-Forwarded-*.
+
+Order matters (SECURITY-TESTS C13/C14): first drop hop-by-hop fields and every field the
+`Connection` header names, then the caller's credentials and gateway-owned fields, and only then
+add the gateway's own fields, so `Connection: X-Request-ID` cannot strip what the gateway adds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from gateway.pipeline import Header
+
+HOP_BY_HOP = frozenset(
+    {
+        b"connection",
+        b"keep-alive",
+        b"proxy-connection",
+        b"proxy-authenticate",
+        b"proxy-authorization",
+        b"te",
+        b"trailer",
+        b"trailers",
+        b"transfer-encoding",
+        b"upgrade",
+    }
+)
+# Never forwarded: the caller's credentials, the Host (aiohttp sets the upstream's), and fields
+# the gateway sets itself.
+_REQUEST_DROP = HOP_BY_HOP | {
+    b"authorization",
+    b"x-api-key",
+    b"host",
+    b"forwarded",
+    b"x-forwarded-for",
+    b"x-forwarded-proto",
+    b"x-forwarded-host",
+    b"x-request-id",
+}
+# The server in front of the client sets its own Date and Server.
+_RESPONSE_DROP = HOP_BY_HOP | {b"date", b"server"}
+
+
+def connection_named(headers: Iterable[Header]) -> frozenset[bytes]:
+    """Lower-case field names listed in any `Connection` header."""
+    names: set[bytes] = set()
+    for name, value in headers:
+        if name.lower() == b"connection":
+            names.update(part.strip().lower() for part in value.split(b",") if part.strip())
+    return frozenset(names)
+
+
+def upstream_request_headers(
+    headers: list[Header], *, peer: str, proto: str, request_id: str
+) -> list[tuple[str, str]]:
+    """The headers to send upstream, as aiohttp wants them (str pairs)."""
+    named = connection_named(headers)
+    out: list[tuple[str, str]] = []
+    forwarded_for: list[str] = []
+    host = ""
+    for name, value in headers:
+        if name in _REQUEST_DROP or name in named or name.startswith(b"proxy-"):
+            if name == b"host":
+                host = value.decode("latin-1")
+            elif name == b"x-forwarded-for":
+                forwarded_for.append(value.decode("latin-1"))
+            continue
+        out.append((name.decode("latin-1"), value.decode("latin-1")))
+    if peer:
+        forwarded_for.append(peer)
+    if forwarded_for:
+        out.append(("X-Forwarded-For", ", ".join(forwarded_for)))
+    out.append(("X-Forwarded-Proto", proto))
+    if host:
+        out.append(("X-Forwarded-Host", host))
+    out.append(("X-Request-ID", request_id))
+    return out
+
+
+def downstream_response_headers(raw: Iterable[tuple[bytes, bytes]]) -> list[Header]:
+    """The upstream's response headers minus hop-by-hop fields, names lower-cased for ASGI."""
+    pairs = [(name.lower(), value) for name, value in raw]
+    named = connection_named(pairs)
+    return [
+        (name, value)
+        for name, value in pairs
+        if name not in _RESPONSE_DROP and name not in named and not name.startswith(b"proxy-")
+    ]
