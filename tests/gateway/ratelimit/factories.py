@@ -91,3 +91,16 @@ def exchange(
 
 def headers_of(ex: Exchange) -> dict[str, str]:
     return {k.decode(): v.decode() for k, v in ex.response_headers}
+
+
+def delete_keys(redis_url: str, key_prefix: str) -> None:
+    """Remove a test's counters from the shared Redis (they would expire, the day ones slowly)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"{key_prefix}*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()

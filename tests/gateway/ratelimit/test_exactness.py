@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.gateway.ratelimit.factories import delete_keys
+
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[3]
 LIMIT, CLIENTS_PER_PROCESS, REQUESTS_PER_CLIENT = 50, 100, 2
@@ -43,6 +45,7 @@ def test_two_processes_allow_exactly_the_limit(redis_url: str) -> None:
             if worker.poll() is None:
                 worker.kill()  # by PID, via the Popen handle
                 worker.wait(timeout=10)
+        delete_keys(redis_url, key_prefix)
     counts = [dict(part.split("=") for part in line.split()) for line in results]
     assert [c["other"] for c in counts] == ["0", "0"]
     assert sum(int(c["allowed"]) for c in counts) == LIMIT

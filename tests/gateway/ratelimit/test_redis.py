@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import orjson
 import pytest
@@ -18,6 +18,7 @@ from registry.settings import Settings
 from tests.gateway.ratelimit.factories import (
     MINUTE_LEFT,
     claims,
+    delete_keys,
     exchange,
     headers_of,
     problems,
@@ -36,11 +37,23 @@ class Clock:
         return self.now
 
 
-def prefix() -> str:
-    return "t-rl-" + uuid.uuid4().hex
+@pytest.fixture
+def prefix(redis_url: str) -> Iterator[Callable[[], str]]:
+    """Fresh key prefixes for this test; their keys are deleted afterwards."""
+    made: list[str] = []
+
+    def new() -> str:
+        made.append("t-rl-" + uuid.uuid4().hex)
+        return made[-1]
+
+    yield new
+    for key_prefix in made:
+        delete_keys(redis_url, key_prefix)
 
 
-async def test_redis_counts_exactly_and_isolates_by_prefix(redis_url: str) -> None:
+async def test_redis_counts_exactly_and_isolates_by_prefix(
+    redis_url: str, prefix: Callable[[], str]
+) -> None:
     minute = (Quota("minute", 3, 60),)
     first = build_counter(redis_url, key_prefix=prefix(), clock=Clock())
     other = build_counter(redis_url, key_prefix=prefix(), clock=Clock())
@@ -55,7 +68,7 @@ async def test_redis_counts_exactly_and_isolates_by_prefix(redis_url: str) -> No
         await other.aclose()
 
 
-async def test_policy_on_redis_sets_fields(redis_url: str) -> None:
+async def test_policy_on_redis_sets_fields(redis_url: str, prefix: Callable[[], str]) -> None:
     counter = build_counter(redis_url, key_prefix=prefix(), clock=Clock())
     limiter = RateLimitPolicy(Settings(), problems(), counter)
     try:
