@@ -1,0 +1,65 @@
+"""What a document says about its own identity: its major version and a default slug."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from registry.intake.errors import IntakeError
+
+_VERSION = re.compile(r"^[vV]?(\d+)(?:[.\-+_].*)?$")
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])$")
+_PATH_VERSION = re.compile(r"^v\d+(?:[._]\d+)*$", re.IGNORECASE)
+
+
+def document_major_version(doc: Mapping[str, Any]) -> str:
+    """`v<major>` from `info.version` ("1.2.0" → "v1", "2" → "v2")."""
+    info = doc.get("info")
+    raw = info.get("version") if isinstance(info, Mapping) else None
+    if isinstance(raw, bool) or raw is None:
+        raise IntakeError("info.version is missing; give it a semantic version such as 1.0.0")
+    match = _VERSION.match(str(raw).strip())
+    if not match:
+        raise IntakeError(
+            f"info.version {raw!r} has no leading major number; use a version such as 1.0.0"
+        )
+    return f"v{int(match.group(1))}"
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII letters, digits and single hyphens; other characters become hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-")
+
+
+def default_slug(doc: Mapping[str, Any]) -> str:
+    """The slug from `x-slug`, else the first static path segment, else the ASCII title."""
+    explicit = doc.get("x-slug")
+    if explicit is not None:
+        if isinstance(explicit, str) and _SLUG.match(explicit):
+            return explicit
+        raise IntakeError(
+            f"x-slug {explicit!r} is not a slug: use 2-40 characters of a-z, 0-9 and '-'"
+        )
+    for candidate in (_first_path_segment(doc), _ascii_title(doc)):
+        slug = slugify(candidate)
+        if _SLUG.match(slug):
+            return slug
+    raise IntakeError("cannot derive a slug from the document; pass --slug")
+
+
+def _first_path_segment(doc: Mapping[str, Any]) -> str:
+    paths = doc.get("paths")
+    if not isinstance(paths, Mapping):
+        return ""
+    for path in paths:
+        for segment in str(path).split("/"):
+            if segment and "{" not in segment and not _PATH_VERSION.match(segment):
+                return segment
+    return ""
+
+
+def _ascii_title(doc: Mapping[str, Any]) -> str:
+    info = doc.get("info")
+    title = info.get("title") if isinstance(info, Mapping) else None
+    return title if isinstance(title, str) and title.isascii() else ""

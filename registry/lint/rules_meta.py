@@ -1,0 +1,67 @@
+"""Checks for the registry listing (REG-META-01, REG-META-02; TG §4.3 表4-2 API概要 ◎)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from registry.lint.context import LintContext
+from registry.lint.listing import missing_catalogue_fields, missing_listing_fields
+from registry.lint.model import Hit
+
+_LISTING = {
+    "title": ("/info/title", "タイトル (info.title)", "the title (info.title)"),
+    "description": ("/info/description", "説明 (info.description)", "the description"),
+    "servers": ("/servers", "エンドポイント (servers)", "the endpoint (servers)"),
+    "terms_of_service": ("/info/termsOfService", "利用規約", "the terms of use"),
+    "license": ("/info/license", "ライセンス", "the licence"),
+    "contact": ("/info/contact", "問い合わせ先", "the contact"),
+    "auth_methods": (
+        "/components/securitySchemes",
+        "認証方式 (オープンデータなら x-open-data: true)",
+        "the authentication method (or x-open-data: true for open data)",
+    ),
+}
+_CATALOGUE = {
+    "update_frequency": (
+        "/x-update-frequency",
+        "更新頻度 x-update-frequency (daily, weekly, monthly, irregular, realtime)",
+        "x-update-frequency (daily, weekly, monthly, irregular, realtime)",
+    ),
+    "data_updated": (
+        "/x-data-updated",
+        "データ更新日 x-data-updated (YYYY-MM-DD)",
+        "x-data-updated (YYYY-MM-DD)",
+    ),
+    "keywords": (
+        "/x-keywords",
+        "キーワード (x-keywords または tags)",
+        "keywords (x-keywords or tags)",
+    ),
+    "external_docs": (
+        "/externalDocs",
+        "開発者向け資料 (externalDocs)",
+        "developer documentation (externalDocs)",
+    ),
+}
+
+
+def listing_required(ctx: LintContext) -> Iterator[Hit]:
+    """REG-META-01: the API概要 fields are present (publish is refused without them)."""
+    for name in missing_listing_fields(ctx.doc):
+        pointer, ja, en = _LISTING[name]
+        yield Hit(
+            pointer,
+            f"掲載に必要な{ja}がありません。追加してください。",
+            f"The listing needs {en}: add it.",
+        )
+
+
+def catalogue_metadata(ctx: LintContext) -> Iterator[Hit]:
+    """REG-META-02: update frequency, data date, keywords and external docs are present."""
+    for name in missing_catalogue_fields(ctx.doc):
+        pointer, ja, en = _CATALOGUE[name]
+        yield Hit(
+            pointer,
+            f"カタログ情報の{ja}がないか、形式が違います。",
+            f"Catalogue metadata {en} is missing or malformed.",
+        )

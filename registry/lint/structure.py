@@ -1,0 +1,135 @@
+"""ATG-DOC-01: the document is structurally valid OpenAPI 3.0.x or 3.1.x.
+
+openapi-spec-validator does the validation. It is never allowed to fetch anything: documents
+with a non-local `$ref` (another file, a URL) are reported and not handed to it, and its
+resolver handlers refuse every scheme anyway. Dangling and purely cyclic local `$ref` chains
+(which make the validator raise or recurse without end) are reported here first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, NoReturn
+
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+from registry.lint.context import LintContext, as_dict, text
+from registry.lint.model import Hit
+from registry.lint.pointer import MISSING, join, lookup
+
+MAX_STRUCTURE_FINDINGS = 25
+_DATA_KEYS = frozenset({"example", "default", "enum", "const"})
+
+
+def _refuse(uri: str) -> NoReturn:
+    raise ValueError(f"fetching {uri} is not allowed")
+
+
+_NO_FETCH = {"<all_urls>": _refuse, "http": _refuse, "https": _refuse, "file": _refuse}
+
+
+class _V30(OpenAPIV30SpecValidator):
+    resolver_handlers = _NO_FETCH  # type: ignore[assignment]
+
+
+class _V31(OpenAPIV31SpecValidator):
+    resolver_handlers = _NO_FETCH  # type: ignore[assignment]
+
+
+def refs(doc: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Every `$ref` string in the document (outside example data), with the pointer to it."""
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:
+        value, pointer = stack.pop()
+        if isinstance(value, dict):
+            for raw_key, child in value.items():
+                key = str(raw_key)
+                if key == "$ref" and isinstance(child, str):
+                    yield join(pointer, key), child
+                elif key not in _DATA_KEYS and not key.startswith("x-"):
+                    stack.append((child, join(pointer, key)))
+        elif isinstance(value, list):
+            stack.extend((child, join(pointer, i)) for i, child in enumerate(value))
+
+
+def _ref_problem(doc: dict[str, Any], ref: str) -> str | None:
+    if not ref.startswith("#"):
+        return "external"
+    seen: set[str] = set()
+    while ref.startswith("#"):
+        if ref in seen:
+            return "cycle"
+        seen.add(ref)
+        target = lookup(doc, ref[1:])
+        if target is MISSING:
+            return "dangling"
+        ref = text(as_dict(target).get("$ref"))
+    return "external" if ref else None
+
+
+_REF_MESSAGES = {
+    "external": (
+        "外部の $ref ({ref}) は使えません。参照先を文書内の components に含めてください。",
+        "external $ref not allowed ({ref}): include the target under components.",
+    ),
+    "dangling": (
+        "$ref の参照先 {ref} が文書内にありません。",
+        "$ref target {ref} does not exist in the document.",
+    ),
+    "cycle": (
+        "$ref {ref} が自分自身を参照しています (循環)。",
+        "$ref {ref} refers back to itself without reaching a definition (cycle).",
+    ),
+}
+
+
+def _ref_hits(doc: dict[str, Any]) -> list[Hit]:
+    hits = []
+    for pointer, ref in refs(doc):
+        problem = _ref_problem(doc, ref)
+        if problem:
+            ja, en = _REF_MESSAGES[problem]
+            hits.append(Hit(pointer, ja.format(ref=ref), en.format(ref=ref)))
+    return hits
+
+
+def _validator(version: str) -> type[OpenAPIV30SpecValidator] | type[OpenAPIV31SpecValidator]:
+    return _V31 if version.startswith("3.1.") else _V30
+
+
+def _validation_hits(doc: dict[str, Any], version: str) -> Iterator[Hit]:
+    try:
+        for error in _validator(version)(doc).iter_errors():
+            where = join("", *error.path)
+            message = str(error.message).splitlines()[0][:300]
+            yield Hit(
+                where,
+                f"OpenAPI の構造に誤りがあります: {message}",
+                f"The document is not valid OpenAPI: {message}",
+            )
+    except (Exception, RecursionError) as exc:
+        yield Hit(
+            "",
+            f"OpenAPI の構造検査を完了できませんでした ({type(exc).__name__})。",
+            f"Structural validation could not complete ({type(exc).__name__}).",
+        )
+
+
+def valid_openapi(ctx: LintContext) -> Iterator[Hit]:
+    """ATG-DOC-01: OpenAPI 3.0.x/3.1.x, local `$ref`s only, structurally valid."""
+    version = text(ctx.doc.get("openapi"))
+    if not version.startswith(("3.0.", "3.1.")):
+        yield Hit(
+            "/openapi",
+            "openapi に 3.0.x または 3.1.x を指定してください (Swagger 2.0 は変換が必要です)。",
+            "Set openapi to 3.0.x or 3.1.x (convert Swagger 2.0 documents first).",
+        )
+        return
+    ref_hits = _ref_hits(ctx.doc)
+    yield from ref_hits
+    if ref_hits:
+        return
+    for count, found in enumerate(_validation_hits(ctx.doc, version)):
+        if count >= MAX_STRUCTURE_FINDINGS:
+            break
+        yield found
