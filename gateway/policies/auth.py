@@ -1,0 +1,116 @@
+"""Authentication policy: a bearer access token (RFC 6750 §2.1), or an API key on open data.
+
+Missing or bad credentials answer 401 problem+json with `WWW-Authenticate: Bearer …`
+(RFC 6750 §3). API keys are accepted only in the `X-API-Key` header and only on routes marked
+open data; a key in the query string is refused outright and its value is never echoed.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote_plus
+
+from gateway.oauth.verifier import InvalidToken, TokenVerifier
+from gateway.pipeline import Exchange, Header, Reply, TokenClaims
+from gateway.problems import ProblemRenderer
+from gateway.snapshots import SnapshotHolder
+from registry.secrets import hash_secret
+
+REALM = 'Bearer realm="tsunagu"'
+QUERY_KEY_NAMES = frozenset({"api_key", "apikey", "key", "x-api-key"})
+
+
+def bearer_challenge(
+    error: str | None = None, description: str | None = None, scope: str | None = None
+) -> list[Header]:
+    """The `WWW-Authenticate: Bearer` header of RFC 6750 §3."""
+    value = REALM
+    if error:
+        value += f', error="{error}"'
+    if description:
+        value += ', error_description="' + description.replace('"', "'") + '"'
+    if scope:
+        value += f', scope="{scope}"'
+    return [(b"www-authenticate", value.encode("latin-1", "replace"))]
+
+
+def has_query_api_key(query_string: bytes) -> bool:
+    """Whether any query parameter name is one of the API-key names (case-insensitive)."""
+    if not query_string:
+        return False
+    for part in query_string.decode("latin-1").split("&"):
+        name = unquote_plus(part.partition("=")[0]).strip().lower()
+        if name in QUERY_KEY_NAMES:
+            return True
+    return False
+
+
+def bearer_token(authorization: bytes | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, else None."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.decode("latin-1").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+class AuthenticationPolicy:
+    name = "auth"
+
+    def __init__(
+        self, verifier: TokenVerifier, snapshots: SnapshotHolder, problems: ProblemRenderer
+    ) -> None:
+        self._verifier = verifier
+        self._snapshots = snapshots
+        self._problems = problems
+
+    def _fail(self, exchange: Exchange, code: str, detail: str, headers: list[Header]) -> Reply:
+        exchange.error_code = code
+        return self._problems.reply(
+            code,
+            detail,
+            request_id=exchange.request_id,
+            language=exchange.language,
+            headers=headers,
+        )
+
+    async def on_request(self, exchange: Exchange) -> Reply | None:
+        if has_query_api_key(exchange.query_string):
+            detail = "Send the API key in the X-API-Key header, not in the URL."
+            return self._fail(exchange, "api-key-in-query", detail, [])
+        token = bearer_token(exchange.header(b"authorization"))
+        if token is not None:
+            try:
+                exchange.claims = self._verifier.verify(token)
+            except InvalidToken as exc:
+                headers = bearer_challenge("invalid_token", exc.reason)
+                return self._fail(exchange, "invalid-token", exc.reason, headers)
+            return None
+        api_key = exchange.header(b"x-api-key")
+        if api_key and exchange.route is not None and exchange.route.open_data:
+            return self._api_key(exchange, api_key)
+        detail = "Send an access token as Authorization: Bearer <token>."
+        return self._fail(exchange, "missing-token", detail, bearer_challenge())
+
+    def _api_key(self, exchange: Exchange, raw: bytes) -> Reply | None:
+        key = self._snapshots.current.api_keys.get(hash_secret(raw.decode("latin-1").strip()))
+        if key is None:
+            detail = "The API key is not valid."
+            return self._fail(
+                exchange, "invalid-token", detail, bearer_challenge("invalid_token", detail)
+            )
+        if exchange.slug not in key.slugs:
+            detail = "The API key is not valid for this API."
+            headers = bearer_challenge("insufficient_scope", scope=exchange.slug)
+            return self._fail(exchange, "insufficient-scope", detail, headers)
+        exchange.claims = TokenClaims(
+            subject=key.client_id,
+            client_id=key.client_id,
+            scopes=frozenset(key.slugs),
+            sandbox=exchange.kind == "sandbox",  # open data: one key serves both doors
+            via_api_key=True,
+        )
+        return None
+
+    def on_complete(self, exchange: Exchange) -> None:
+        """Nothing to record after the response."""

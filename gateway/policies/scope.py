@@ -1,0 +1,67 @@
+"""Scope policy: the API's slug is its scope; writes may need `<slug>:write` (RFC 6750 §3.1).
+
+It also keeps the two doors apart: sandbox credentials never reach production APIs, and the
+sandbox only takes sandbox apps' tokens.
+"""
+
+from __future__ import annotations
+
+from gateway.pipeline import Exchange, Reply
+from gateway.policies.auth import bearer_challenge
+from gateway.problems import ProblemRenderer
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def needed_scope(exchange: Exchange) -> str:
+    """`<slug>:write` for a write on a route that declares write scope, else `<slug>`."""
+    route = exchange.route
+    if route is not None and route.write_scope and exchange.method.upper() in WRITE_METHODS:
+        return exchange.slug + ":write"
+    return exchange.slug
+
+
+class ScopePolicy:
+    name = "scope"
+
+    def __init__(self, problems: ProblemRenderer) -> None:
+        self._problems = problems
+
+    def _fail(self, exchange: Exchange, code: str, detail: str, scope: str | None) -> Reply:
+        exchange.error_code = code
+        headers = bearer_challenge("insufficient_scope", scope=scope) if scope else []
+        return self._problems.reply(
+            code,
+            detail,
+            request_id=exchange.request_id,
+            language=exchange.language,
+            headers=headers,
+        )
+
+    async def on_request(self, exchange: Exchange) -> Reply | None:
+        claims = exchange.claims
+        if claims is None:  # the auth policy always runs first; refuse rather than assume
+            exchange.error_code = "missing-token"
+            return self._problems.reply(
+                "missing-token",
+                "Send an access token as Authorization: Bearer <token>.",
+                request_id=exchange.request_id,
+                language=exchange.language,
+                headers=bearer_challenge(),
+            )
+        if exchange.kind == "api" and claims.sandbox:
+            return self._fail(
+                exchange, "sandbox-only", "This token belongs to a sandbox app.", None
+            )
+        if exchange.kind == "sandbox" and not claims.sandbox:
+            detail = "The sandbox takes tokens of sandbox apps only."
+            return self._fail(exchange, "production-token-in-sandbox", detail, None)
+        needed = needed_scope(exchange)
+        if needed not in claims.scopes:
+            return self._fail(
+                exchange, "insufficient-scope", f"This call needs scope {needed}.", needed
+            )
+        return None
+
+    def on_complete(self, exchange: Exchange) -> None:
+        """Nothing to record after the response."""
