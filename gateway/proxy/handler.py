@@ -196,7 +196,8 @@ def _classify(exc: Exception, body: RequestBody | None, too_large: str) -> Excep
         return _Failure("payload-too-large", too_large)
     if isinstance(exc, ClientGone) or isinstance(exc.__cause__, ClientGone):
         return ClientGone(str(exc))
-    if isinstance(exc, UpstreamRefused):
+    if isinstance(exc, UpstreamRefused | aiohttp.InvalidURL):
+        # aiohttp itself refuses legacy numeric IPv4 hosts such as `127.1` or `2130706433`.
         return _Failure("upstream-refused", "The upstream address is not allowed.")
     if isinstance(exc, asyncio.TimeoutError):
         return _Failure("gateway-timeout", "The upstream server did not answer in time.")
