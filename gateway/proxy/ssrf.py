@@ -118,7 +118,7 @@ class GuardedResolver(AbstractResolver):
         name = _normal_host(host)
         pairs = await self._lookup(name, port)
         self._guard.check_resolved(name, [address for address, _ in pairs])
-        return [
+        results = [
             ResolveResult(
                 hostname=host,
                 host=address,
@@ -129,6 +129,9 @@ class GuardedResolver(AbstractResolver):
             )
             for address, resolved_port in pairs
         ]
+        if family in (socket.AF_INET, socket.AF_INET6):
+            results = [result for result in results if result["family"] == family]
+        return results
 
     async def close(self) -> None:
         """Nothing to release: lookups use the event loop's getaddrinfo."""

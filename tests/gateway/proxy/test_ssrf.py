@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -119,7 +120,9 @@ def test_ip_literal_hosts_are_refused(host: str) -> None:
 async def test_resolver_returns_only_the_checked_addresses() -> None:
     FAKE_DNS["public.test"] = ["93.184.216.34", "2606:4700:4700::1111"]
     try:
-        results = await GuardedResolver(UpstreamGuard(()), fake_lookup).resolve("public.test", 443)
+        results = await GuardedResolver(UpstreamGuard(()), fake_lookup).resolve(
+            "public.test", 443, family=socket.AF_UNSPEC
+        )
     finally:
         del FAKE_DNS["public.test"]
     assert [(r["host"], r["port"], r["hostname"]) for r in results] == [
@@ -139,7 +142,8 @@ async def test_resolver_returns_only_the_checked_addresses() -> None:
     ],
 )
 async def test_allow_list_entries(allow: list[str], host: str) -> None:
-    results = await GuardedResolver(UpstreamGuard(allow), fake_lookup).resolve(host, 80)
+    resolver = GuardedResolver(UpstreamGuard(allow), fake_lookup)
+    results = await resolver.resolve(host, 80, family=socket.AF_UNSPEC)
     assert results and all(ipaddress.ip_address(r["host"]) for r in results)
 
 
@@ -192,3 +196,15 @@ async def test_canary_is_reached_once_allow_listed(canary: RawServer) -> None:
         assert response.status == 200
         assert await response.read() == b"canary"
     assert canary.connections == 1
+
+
+async def test_resolver_honours_the_connector_address_family() -> None:
+    FAKE_DNS["dual.test"] = ["93.184.216.34", "2606:4700:4700::1111"]
+    try:
+        resolver = GuardedResolver(UpstreamGuard(()), fake_lookup)
+        v4 = await resolver.resolve("dual.test", 80, family=socket.AF_INET)
+        v6 = await resolver.resolve("dual.test", 80, family=socket.AF_INET6)
+    finally:
+        del FAKE_DNS["dual.test"]
+    assert [r["host"] for r in v4] == ["93.184.216.34"]
+    assert [r["host"] for r in v6] == ["2606:4700:4700::1111"]
