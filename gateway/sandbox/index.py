@@ -108,6 +108,10 @@ class SandboxIndex:
         ]
         return cls(document, dialect, templates)
 
+    def operations(self) -> list[Operation]:
+        """Every operation of the document, most specific templates first."""
+        return [op for t in self._templates for op in t.operations.values()]
+
     def match(self, method: str, path: str) -> Match | MethodNotAllowed | None:
         """The operation for this request, a 405 with the allowed methods, or None (404)."""
         parts = path.split("/")[1:] if path.startswith("/") else path.split("/")

@@ -13,6 +13,7 @@ unresolvable, and nothing is ever fetched (SECURITY-TESTS D08).
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +62,8 @@ class SchemaChecker:
                     break
         except Unresolvable as exc:
             raise DocumentError(f"unresolvable $ref in the API definition: {exc}") from exc
+        except re.error as exc:  # an ECMA-262 pattern that Python's `re` does not understand
+            raise DocumentError(f"unsupported pattern in the API definition: {exc}") from exc
         return found
 
 

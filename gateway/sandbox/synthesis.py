@@ -5,7 +5,8 @@ enums their first value, strings a value for their `format` or `pattern` (fallin
 schema's `example`), numbers a value within `minimum`/`maximum`/`multipleOf`, arrays
 `minItems` items (at least one), `oneOf`/`anyOf` their first branch and `allOf` its merged
 parts. Recursion through `$ref` is bounded: past `SOFT_DEPTH` only required properties and
-`minItems` items are built, and past `HARD_DEPTH` (an unsatisfiable required cycle) `None`.
+`minItems` items are built and a nullable schema (or branch) gives `null`; past `HARD_DEPTH`
+(an unsatisfiable required cycle) the value is `None`.
 """
 
 from __future__ import annotations
@@ -43,11 +44,17 @@ class _Synthesiser:
         enum = schema.get("enum")
         if isinstance(enum, list) and enum:
             return enum[variant % len(enum)]
+        if depth >= SOFT_DEPTH and _allows_null(schema):
+            return None  # deep in a recursion, null ends it
         for key in ("oneOf", "anyOf"):
             branches = schema.get(key)
             if isinstance(branches, list) and branches:
+                branch = branches[0]
+                if depth >= SOFT_DEPTH:
+                    ends = [b for b in branches if _allows_null(self._resolve(b))]
+                    branch = ends[0] if ends else branch
                 rest = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")}
-                merged = self._merge({**rest, "allOf": [branches[0]]}, depth)
+                merged = self._merge({**rest, "allOf": [branch]}, depth)
                 return self.value(merged, depth + 1, variant)
         kind = _kind(schema)
         if kind == "object":
@@ -117,6 +124,11 @@ class _Synthesiser:
         for i in range(len(out), count):
             out.append(self.value(items or {}, depth + 1, i if distinct else 0))
         return out
+
+
+def _allows_null(schema: Mapping[str, Any]) -> bool:
+    """3.0 `nullable: true` or a 3.1 `type` that includes "null"."""
+    return schema.get("nullable") is True or "null" in types_of(schema)
 
 
 def _kind(schema: Mapping[str, Any]) -> str:
