@@ -20,20 +20,11 @@ from gateway.oauth.verifier import TokenVerifier
 from gateway.snapshots import SnapshotHolder
 from registry import secrets
 from registry.models import AppView, Snapshot
+from registry.service import RegistryService
 from registry.settings import Settings
+from registry.snapshot import RegistryReader
 from registry.store import Store, open_store
 from tests.services import free_port
-
-
-class StoreClients:
-    """`ClientDirectory` over the real store (what `RegistryService.get_app` does)."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def get_app(self, client_id: str) -> AppView | None:
-        with self.store.read() as unit:
-            return unit.app(client_id)
 
 
 @dataclass
@@ -42,17 +33,9 @@ class Credentials:
     client_secret: str
 
 
-def load_snapshot(store: Store, generation: int) -> Snapshot:
-    now = datetime.now(UTC)
-    with store.read() as unit:
-        return Snapshot(
-            generation=generation,
-            routes={},
-            signing_keys=tuple(unit.signing_keys(include_private=False)),
-            api_keys=unit.api_keys(),
-            revoked_jtis=unit.revoked_jtis(now),
-            loaded_at=now,
-        )
+def load_snapshot(store: Store) -> Snapshot:
+    """What the gateway's snapshot refresher loads after a generation change."""
+    return RegistryReader(store).snapshot()
 
 
 @pytest.fixture
@@ -101,7 +84,7 @@ def ring(store: Store, settings: Settings) -> KeyRing:
 
 @pytest.fixture
 def holder(store: Store, ring: KeyRing) -> SnapshotHolder:
-    return SnapshotHolder(load_snapshot(store, 1))
+    return SnapshotHolder(load_snapshot(store))
 
 
 @pytest.fixture
@@ -115,11 +98,6 @@ class OAuthServerUnderTest:
     store: Store
     holder: SnapshotHolder
     verifier: TokenVerifier
-
-    def refresh(self) -> None:
-        """Reload the snapshot, as the gateway's refresher does on a generation change."""
-        generation = self.holder.current.generation + 1
-        self.holder.replace(load_snapshot(self.store, generation))
 
 
 def _serve(app: FastAPI, port: int) -> Iterator[None]:
@@ -149,7 +127,7 @@ def oauth_server(
     app.include_router(
         build_oauth_router(
             settings,
-            clients=StoreClients(store),
+            clients=RegistryService(store, settings),
             ring=ring,
             revocations=store,
             verifier=verifier,

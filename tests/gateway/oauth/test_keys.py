@@ -79,7 +79,7 @@ def test_rotation_overlaps_then_retires_the_old_key(store: Store, settings: Sett
     new_token = issuer.issue(_app(), ["jusho"])["access_token"]
     new_kid = _kid(new_token)
     assert new_kid != old.kid
-    holder = SnapshotHolder(load_snapshot(store, 1))
+    holder = SnapshotHolder(load_snapshot(store))
     verifier = TokenVerifier(holder, settings, clock=time.ts)
     assert verifier.verify(new_token).client_id == "tsu_rotation"
     assert verifier.verify(late_old).client_id == "tsu_rotation"  # old key still verifies
@@ -88,7 +88,7 @@ def test_rotation_overlaps_then_retires_the_old_key(store: Store, settings: Sett
         seconds=settings.token_lifetime_seconds + settings.jwt_leeway_seconds + 1
     )
     assert [k["kid"] for k in ring.jwks()["keys"]] == [new_kid]
-    holder.replace(load_snapshot(store, 2))
+    holder.replace(load_snapshot(store))
     with pytest.raises(InvalidToken, match="known key"):
         verifier.verify(late_old)
     fresh = issuer.issue(_app(), ["jusho"])["access_token"]

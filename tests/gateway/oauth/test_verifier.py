@@ -125,7 +125,7 @@ def test_rs256_ring_refuses_es256_headers(store: Store, settings: Settings) -> N
     ring = KeyRing(store, settings, alg="RS256")
     ring.ensure()
     forge = Forge(ring, settings)
-    verifier = TokenVerifier(SnapshotHolder(load_snapshot(store, 1)), settings, clock=lambda: NOW)
+    verifier = TokenVerifier(SnapshotHolder(load_snapshot(store)), settings, clock=lambda: NOW)
     assert verifier.verify(forge.token()).client_id == "tsu_client"
     attacker = ECKey.generate_key("P-256")
     swapped = jwt.encode({**forge.header, "alg": "ES256"}, forge.claims(), attacker, ["ES256"])
@@ -249,7 +249,7 @@ def test_a_rotated_out_expired_key_no_longer_verifies(
 ) -> None:
     past = datetime.fromtimestamp(NOW, UTC) - timedelta(hours=2)
     store.set_key_times(forge.view.kid, past, past + timedelta(minutes=11))
-    verifier = TokenVerifier(SnapshotHolder(load_snapshot(store, 2)), settings, clock=lambda: NOW)
+    verifier = TokenVerifier(SnapshotHolder(load_snapshot(store)), settings, clock=lambda: NOW)
     with pytest.raises(InvalidToken, match="known key"):
         verifier.verify(forge.token())
 
