@@ -1,0 +1,1 @@
+"""`tsunagu demo`: seeded providers and APIs served by real upstream HTTP servers."""
