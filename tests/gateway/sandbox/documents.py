@@ -59,16 +59,6 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Corporation'}
-  /corporations/search:
-    get:
-      parameters:
-        - {name: q, in: query, required: true, schema: {type: string, minLength: 2}}
-      responses:
-        "200":
-          description: 検索結果
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/CorporationList'}
   /corporations/{corporate_number}:
     parameters:
       - name: corporate_number
@@ -103,6 +93,16 @@ paths:
     delete:
       responses:
         "204": {description: 削除}
+  /corporations/search:
+    get:
+      parameters:
+        - {name: q, in: query, required: true, schema: {type: string, minLength: 2}}
+      responses:
+        "200":
+          description: 検索結果
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/CorporationList'}
   /files/{name}.json:
     get:
       parameters:
