@@ -7,7 +7,7 @@ that is not `/api/…` or `/sandbox/…` (ADR 0002). Errors here are problem+jso
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -69,7 +69,9 @@ def build_platform_app(
 
 
 def _install_problem_handlers(app: FastAPI, problems: ProblemRenderer) -> None:
-    def render(request: Request, status: int, detail: str) -> Response:
+    def render(
+        request: Request, status: int, detail: str, extra: Mapping[str, str] | None = None
+    ) -> Response:
         code = STATUS_CODES.get(status, "bad-request" if status < 500 else "internal")
         kind = CATALOGUE[code]
         reply = problems.reply(
@@ -79,11 +81,12 @@ def _install_problem_handlers(app: FastAPI, problems: ProblemRenderer) -> None:
             language=preferred_language(request.headers.get("accept-language", "").encode()),
         )
         headers = {k.decode(): v.decode() for k, v in reply.headers}
+        headers.update(extra or {})
         return Response(reply.body, status_code=kind.status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return render(request, exc.status_code, str(exc.detail))
+        return render(request, exc.status_code, str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
