@@ -63,7 +63,8 @@ class AccountsUnit:
     def add_usage(self, rows: Iterable[UsageRow]) -> None:
         dialect = self.session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        for row in rows:
+        # one key order for every writer, so two flushing gateways cannot deadlock each other
+        for row in sorted(rows, key=lambda r: (r.client_id, r.slug, r.version, r.last_call)):
             stmt = insert(UsageCountRow).values(
                 client_id=row.client_id,
                 slug=row.slug,
@@ -100,7 +101,7 @@ class AccountsUnit:
         )
         return [
             ConsumerRow(client_id=cid, app=name, owner=owner, last_call=last, count=int(count))
-            for cid, name, owner, last, count in self.session.execute(stmt).tuples()
+            for cid, name, owner, last, count in self.session.execute(stmt)
         ]
 
     # signing keys and revocations --------------------------------------------------------------
@@ -145,9 +146,7 @@ class AccountsUnit:
             .join(ApiVersionRow, ApiVersionRow.api_id == ApiRow.id)
             .where(ApiVersionRow.state.in_(SERVED_STATES))
         )
-        return {
-            (a.slug, v.version): mapping.route(a, v) for a, v in self.session.execute(stmt).tuples()
-        }
+        return {(a.slug, v.version): mapping.route(a, v) for a, v in self.session.execute(stmt)}
 
     def api_keys(self) -> dict[str, ApiKeyView]:
         stmt = (

@@ -143,7 +143,7 @@ class CatalogueUnit:
             .join(ApiVersionRow, ApiVersionRow.api_id == ApiRow.id)
             .where(ApiRow.slug == slug, ApiVersionRow.version == version)
         )
-        found = self.session.execute(stmt).tuples().first()
+        found = self.session.execute(stmt).first()
         return (found[0], found[1]) if found else None
 
     def _waivers(self, version_id: int) -> list[WaiverRow]:
@@ -163,7 +163,7 @@ class CatalogueUnit:
             .join(ApiVersionRow, ApiVersionRow.api_id == ApiRow.id)
             .order_by(ApiRow.slug, ApiVersionRow.version)
         )
-        return [mapping.summary(api, row) for api, row in self.session.execute(stmt).tuples()]
+        return [mapping.summary(api, row) for api, row in self.session.execute(stmt)]
 
     def save_draft(self, draft: Draft) -> None:
         """Insert the version as a draft, or overwrite the existing draft of that version."""
