@@ -1,6 +1,6 @@
 """How the data-item rules recognise an item: by name, by `format`, and what a good value is.
 
-Names are compared in lowercase. The patterns are the 行政基本情報データ連携モデル formats
+Names are compared in lowercase snake_case (`createdAt` → `created_at`). The patterns are the 行政基本情報データ連携モデル formats
 (DM 1015-x) and TG 表2-7:
 
 - date: `*_date`, `date`, `*_on`, `birthday`, `format: date` → `format: date`, YYYY-MM-DD
@@ -87,6 +87,11 @@ CODE_STANDARDS: tuple[tuple[re.Pattern[str], str, re.Pattern[str]], ...] = (
         re.compile(r"^\d{5,6}$"),
     ),
 )
+
+
+def normalised(name: str) -> str:
+    """`createdAt` and `Created-At` are judged as `created_at`."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).replace("-", "_").lower()
 
 
 def starts_with_prefecture(value: str) -> bool:

@@ -49,7 +49,7 @@ def property_names(ctx: LintContext) -> Iterator[Hit]:
 
 
 def _date_problem(item: Item) -> str | None:
-    name, schema = item.name.lower(), item.schema
+    name, schema = h.normalised(item.name), item.schema
     fmt = text(schema.get("format"))
     if any(h.ERA.search(v) for v in [*_strings(schema), text(schema.get("pattern"))]):
         return "era"
@@ -92,7 +92,7 @@ def codes(ctx: LintContext) -> Iterator[Hit]:
     """ATG-DAT-03: codes follow ISO 639-1, 4217, 3166-1, 5218 and JIS X 0401/0402."""
     for item in ctx.items:
         for pattern, standard, valid in h.CODE_STANDARDS:
-            if not pattern.search(item.name.lower()):
+            if not pattern.search(h.normalised(item.name)):
                 continue
             leading_zero = standard.startswith("JIS") and _type(item.schema) == "integer"
             wrong = [v for v in values(item.schema) if not valid.match(str(v))]
@@ -107,7 +107,7 @@ def codes(ctx: LintContext) -> Iterator[Hit]:
 def postal_codes(ctx: LintContext) -> Iterator[Hit]:
     """DM-ZIP-01: postal codes are 7 digits without a hyphen (`^\\d{7}$`)."""
     for item in ctx.items:
-        if not h.POSTAL_NAME.search(item.name.lower()):
+        if not h.POSTAL_NAME.search(h.normalised(item.name)):
             continue
         schema = item.schema
         bad_values = [v for v in values(schema) if not h.POSTAL_VALUE.match(str(v))]
@@ -128,7 +128,7 @@ def postal_codes(ctx: LintContext) -> Iterator[Hit]:
 def phones(ctx: LintContext) -> Iterator[Hit]:
     """DM-TEL-01: phone numbers like `(03)5253-5111` or `090-9999-9999`, no labels."""
     for item in ctx.items:
-        if not h.PHONE_NAME.search(item.name.lower()):
+        if not h.PHONE_NAME.search(h.normalised(item.name)):
             continue
         wrong = [v for v in _strings(item.schema) if not h.PHONE_VALUE.match(v)]
         if _type(item.schema) in ("integer", "number") or wrong:
@@ -142,7 +142,7 @@ def phones(ctx: LintContext) -> Iterator[Hit]:
 
 
 def _geo_problem(item: Item) -> str | None:
-    name = item.name.lower()
+    name = h.normalised(item.name)
     if name in h.COMBINED_POSITION and _type(item.schema) == "string":
         return "combined"
     if name not in h.LAT_NAMES | h.LON_NAMES:
@@ -151,7 +151,7 @@ def _geo_problem(item: Item) -> str | None:
         return "number"
     if not item.is_property:
         return None
-    lower = {s.lower() for s in item.siblings}
+    lower = {h.normalised(s) for s in item.siblings}
     paired = lower & h.LAT_NAMES and lower & h.LON_NAMES
     has_datum = any(h.DATUM_NAME.search(s) for s in lower)
     first = name in h.LAT_NAMES or not lower & h.LAT_NAMES
@@ -185,7 +185,10 @@ def geo(ctx: LintContext) -> Iterator[Hit]:
 def addresses(ctx: LintContext) -> Iterator[Hit]:
     """DM-ADDR-01: addresses start with the prefecture, ASCII block numbers, building apart."""
     for item in ctx.items:
-        if not h.ADDRESS_NAME.search(item.name.lower()) or _type(item.schema) not in ("string", ""):
+        if not h.ADDRESS_NAME.search(h.normalised(item.name)) or _type(item.schema) not in (
+            "string",
+            "",
+        ):
             continue
         samples = _strings(item.schema)
         bad = [
