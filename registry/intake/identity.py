@@ -9,6 +9,7 @@ from typing import Any
 from registry.intake.errors import IntakeError
 
 _VERSION = re.compile(r"^[vV]?(\d+)(?:[.\-+_].*)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])$")
 _PATH_VERSION = re.compile(r"^v\d+(?:[._]\d+)*$", re.IGNORECASE)
 
@@ -20,7 +21,7 @@ def document_major_version(doc: Mapping[str, Any]) -> str:
     if isinstance(raw, bool) or raw is None:
         raise IntakeError("info.version is missing; give it a semantic version such as 1.0.0")
     match = _VERSION.match(str(raw).strip())
-    if not match:
+    if not match or _DATE.match(str(raw).strip()):
         raise IntakeError(
             f"info.version {raw!r} has no leading major number; use a version such as 1.0.0"
         )

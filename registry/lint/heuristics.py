@@ -1,6 +1,7 @@
 """How the data-item rules recognise an item: by name, by `format`, and what a good value is.
 
-Names are compared in lowercase snake_case (`createdAt` → `created_at`). The patterns are the 行政基本情報データ連携モデル formats
+Names are compared in lowercase snake_case
+(`createdAt` → `created_at`). The patterns are the 行政基本情報データ連携モデル formats
 (DM 1015-x) and TG 表2-7:
 
 - date: `*_date`, `date`, `*_on`, `birthday`, `format: date` → `format: date`, YYYY-MM-DD

@@ -19,7 +19,7 @@ def test_score_counts_at_most_three_findings_of_one_rule() -> None:
 
 def test_score_never_drops_below_zero_and_info_costs_nothing() -> None:
     findings = [_finding(f"R{n}", Severity.ERROR) for n in range(12)]
-    assert _report(findings + [_finding("I", Severity.INFO)]).score == 0
+    assert _report([*findings, _finding("I", Severity.INFO)]).score == 0
     assert _report([_finding("I", Severity.INFO)] * 4).score == 100
 
 
