@@ -1,0 +1,260 @@
+"""The `tsunagu` command line: registry operations as the operator (CONTRACT.md, "CLI").
+
+A thin door onto `RegistryService`, the same code path the admin API uses. Exit codes: 0 done,
+1 refused (lint errors, bad state, forbidden), 2 bad input (unreadable file, unknown API,
+invalid arguments, unreachable store), always with one line on stderr and never a traceback.
+
+Commands that live elsewhere (`serve`, `demo`, `portal build`) plug in through
+`EXTENSION_MODULES`: each listed module defines `register(app: typer.Typer) -> None` and is
+imported only when it exists, so the registry commands work on their own.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from gateway import cli_output as out
+from gateway.cli_output import OutputFormat
+from registry.errors import InvalidInput, RegistryError
+from registry.intake import load_document
+from registry.lint import lint_document, report_to_json
+from registry.principal import cli_operator
+from registry.service import RegistryService
+from registry.settings import load_settings
+from registry.store import open_store
+
+# The integrator's commands: `gateway.cli_serve` adds `serve` and `demo`, `gateway.cli_portal`
+# adds `portal build`. Add a module here to add commands; nothing else changes.
+EXTENSION_MODULES: tuple[str, ...] = ("gateway.cli_serve", "gateway.cli_portal")
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+Fmt = Annotated[
+    OutputFormat,
+    typer.Option("--format", case_sensitive=False, help="text (default) or json"),
+]
+Slug = Annotated[str, typer.Argument(help="the API's slug")]
+Version = Annotated[str, typer.Argument(help="the major version, e.g. v1")]
+
+
+def say_error(message: str) -> None:
+    """The one stderr line: whitespace (newlines included) collapsed."""
+    line = " ".join(str(message).split()) or "failed"
+    typer.echo(f"error: {line}", err=True)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    say_error(message)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turns the errors the CLI expects into one stderr line and its exit code."""
+    try:
+        yield
+    except RegistryError as exc:
+        fail(exc.message, exc.exit_code)
+    except ValidationError as exc:
+        fail(f"invalid settings: {exc.errors()[0]['msg']}", 2)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        fail(f"registry store unavailable: {reason}", 2)
+
+
+@contextmanager
+def registry() -> Iterator[RegistryService]:
+    """The service over the configured store (TSUNAGU_DATABASE_URL), closed afterwards."""
+    with reported():
+        settings = load_settings()
+        store = open_store(settings)
+        try:
+            yield RegistryService(store, settings)
+        finally:
+            store.dispose()
+
+
+def read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def parse_day(value: str, option: str) -> date:
+    try:
+        if _DATE.fullmatch(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise InvalidInput(f"{option} must be a date as YYYY-MM-DD, got {value!r}")
+
+
+def lint(file: Path, fmt: Fmt = OutputFormat.TEXT) -> None:
+    """Conformance report of an OpenAPI document; exit 1 when it has error findings."""
+    with reported():
+        report = lint_document(load_document(read_file(file)))
+    out.emit(fmt, report_to_json(report), out.lint_lines(report))
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def provider_add(
+    provider_id: Annotated[str, typer.Argument(metavar="ID")],
+    *,
+    name_ja: Annotated[str, typer.Option("--name-ja")],
+    name_en: Annotated[str, typer.Option("--name-en")],
+    contact: Annotated[str, typer.Option("--contact", help="e-mail address")],
+    notice_days: Annotated[int | None, typer.Option("--notice-days", min=0)] = None,
+    fmt: Fmt = OutputFormat.TEXT,
+) -> None:
+    """Add an API provider (a ministry or department)."""
+    with registry() as svc:
+        provider = svc.add_provider(
+            cli_operator(), provider_id, name_ja, name_en, contact, notice_days=notice_days
+        )
+    data = out.provider_json(provider)
+    out.emit(fmt, data, out.mapping_lines(data))
+
+
+def api_register(
+    file: Path,
+    provider: Annotated[str, typer.Option("--provider", help="provider id")],
+    upstream: Annotated[str, typer.Option("--upstream", help="upstream base URL")],
+    slug: Annotated[str | None, typer.Option("--slug")] = None,
+    fmt: Fmt = OutputFormat.TEXT,
+) -> None:
+    """Store a draft version from an OpenAPI document (lint errors do not block the draft)."""
+    with registry() as svc:
+        document = read_file(file)
+        result = svc.register(cli_operator(), provider, document, upstream, slug=slug)
+    out.emit(fmt, out.register_json(result), out.register_lines(result))
+
+
+def api_publish(slug: Slug, version: Version, fmt: Fmt = OutputFormat.TEXT) -> None:
+    """Publish a draft; refused while its lint report has errors."""
+    with registry() as svc:
+        view = svc.publish(cli_operator(), slug, version)
+    out.emit(fmt, out.version_json(view), out.version_lines(view))
+
+
+def api_deprecate(
+    slug: Slug,
+    version: Version,
+    *,
+    sunset: Annotated[str, typer.Option("--sunset", help="YYYY-MM-DD (00:00 Japan time)")],
+    successor: Annotated[str | None, typer.Option("--successor")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="migration note")] = None,
+    fmt: Fmt = OutputFormat.TEXT,
+) -> None:
+    """Deprecate a version; the sunset must be at least the notice period away."""
+    with reported():
+        day = parse_day(sunset, "--sunset")
+    with registry() as svc:
+        view = svc.deprecate(cli_operator(), slug, version, day, successor=successor, note=note)
+    out.emit(fmt, out.version_json(view), out.version_lines(view))
+
+
+def api_retire(slug: Slug, version: Version, fmt: Fmt = OutputFormat.TEXT) -> None:
+    """Retire a version: the gateway answers 410 from then on."""
+    with registry() as svc:
+        view = svc.retire(cli_operator(), slug, version)
+    out.emit(fmt, out.version_json(view), out.version_lines(view))
+
+
+def api_waive(
+    slug: Slug,
+    version: Version,
+    rule: Annotated[str, typer.Option("--rule", help="rule id, e.g. ATG-DOC-05")],
+    reason: Annotated[str, typer.Option("--reason")],
+    fmt: Fmt = OutputFormat.TEXT,
+) -> None:
+    """Record an operator waiver for one conformance rule of a version."""
+    with registry() as svc:
+        view = svc.waive(cli_operator(), slug, version, rule, reason)
+    out.emit(fmt, out.version_json(view), out.version_lines(view))
+
+
+def api_list(fmt: Fmt = OutputFormat.TEXT) -> None:
+    """Every API version with its state, provider, publication and sunset."""
+    with registry() as svc:
+        rows = svc.list_apis(cli_operator())
+    out.emit(fmt, out.summaries_json(rows), out.summaries_lines(rows))
+
+
+def api_consumers(slug: Slug, version: Version, fmt: Fmt = OutputFormat.TEXT) -> None:
+    """Apps that called a version, with their last call and call count."""
+    with registry() as svc:
+        rows = svc.consumers(cli_operator(), slug, version)
+    out.emit(fmt, out.consumers_json(rows), out.consumers_lines(rows))
+
+
+def app_create(
+    name: Annotated[str, typer.Option("--name")],
+    owner: Annotated[str, typer.Option("--owner", help="owner e-mail")],
+    scopes: Annotated[str, typer.Option("--scopes", help='API slugs, e.g. "a b"; "" for none')],
+    sandbox: Annotated[bool, typer.Option("--sandbox", help="a sandbox-only app")] = False,
+    fmt: Fmt = OutputFormat.TEXT,
+) -> None:
+    """Create an app (OAuth client); its secret is printed this once only."""
+    grants = [s for s in re.split(r"[\s,]+", scopes) if s]
+    with registry() as svc:
+        created = svc.create_app(cli_operator(), name, owner, grants, sandbox)
+    out.emit(fmt, out.created_app_json(created), out.created_app_lines(created))
+
+
+def build_cli() -> typer.Typer:
+    """The root `tsunagu` app with every registry command and the present extensions."""
+    root = typer.Typer(
+        name="tsunagu",
+        help="Tsunagu: government API gateway and developer portal.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    root.command("lint")(lint)
+    provider = typer.Typer(help="API providers.", no_args_is_help=True)
+    provider.command("add")(provider_add)
+    root.add_typer(provider, name="provider")
+    api = typer.Typer(help="APIs and their versions.", no_args_is_help=True)
+    api.command("register")(api_register)
+    api.command("publish")(api_publish)
+    api.command("deprecate")(api_deprecate)
+    api.command("retire")(api_retire)
+    api.command("waive")(api_waive)
+    api.command("list")(api_list)
+    api.command("consumers")(api_consumers)
+    root.add_typer(api, name="api")
+    apps = typer.Typer(help="Apps (OAuth clients).", no_args_is_help=True)
+    apps.command("create")(app_create)
+    root.add_typer(apps, name="app")
+    for module_name in EXTENSION_MODULES:
+        if importlib.util.find_spec(module_name) is not None:
+            importlib.import_module(module_name).register(root)
+    return root
+
+
+def main() -> None:
+    """Console-script entry point: usage errors too end as one stderr line (exit 2)."""
+    cli = build_cli()
+    try:
+        code = cli(standalone_mode=False)
+    except typer.TyperException as exc:  # usage errors (exit 2) and other click-level errors
+        say_error(exc.format_message())
+        code = exc.exit_code
+    except typer.Abort:
+        say_error("aborted")
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)

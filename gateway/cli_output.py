@@ -1,0 +1,219 @@
+"""Renders the CLI's results: one JSON document (`--format json`) or readable text lines.
+
+JSON keys follow CONTRACT.md exactly; datetimes are ISO 8601 with their offset. Text is for
+people: aligned tables and `key: value` lines, Japanese printed as is.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import orjson
+
+from registry.models import (
+    ApiSummary,
+    ApiVersionView,
+    ConsumerRow,
+    CreatedApp,
+    Finding,
+    LintReport,
+    Provider,
+    RegisterResult,
+)
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def emit_json(document: object) -> None:
+    """Write one JSON document (UTF-8, non-ASCII kept as is) and a newline to stdout."""
+    sys.stdout.write(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n")
+    sys.stdout.flush()
+
+
+def emit_lines(lines: Sequence[str]) -> None:
+    sys.stdout.write("".join(line + "\n" for line in lines))
+    sys.stdout.flush()
+
+
+def emit(fmt: OutputFormat, document: object, lines: Sequence[str]) -> None:
+    if fmt is OutputFormat.JSON:
+        emit_json(document)
+    else:
+        emit_lines(lines)
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    """A plain aligned table; `-` stands for an empty cell. East Asian text counts as wide."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [_width(h) for h in headers]
+    for row in cells:
+        widths = [max(w, _width(c)) for w, c in zip(widths, row, strict=True)]
+    out = [_line(headers, widths)]
+    out.extend(_line(row, widths) for row in cells)
+    return out
+
+
+def _cell(value: object) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _line(values: Sequence[str], widths: Sequence[int]) -> str:
+    padded = [v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)]
+    return "  ".join(padded).rstrip()
+
+
+def lint_counts(report: LintReport) -> dict[str, int]:
+    return {"score": report.score, "errors": report.errors, "warnings": report.warnings}
+
+
+def finding_lines(findings: Sequence[Finding]) -> list[str]:
+    """One line per active finding, then its Japanese and English messages indented."""
+    lines: list[str] = []
+    for f in findings:
+        if f.suppressed or f.waived:
+            continue
+        lines.append(f"{f.severity.value:<7} {f.rule}  {f.path or '/'}")
+        lines.append(f"        {f.message_ja}")
+        lines.append(f"        {f.message_en}")
+    return lines
+
+
+def lint_lines(report: LintReport) -> list[str]:
+    head = f"score {report.score}/100, {report.errors} errors, {report.warnings} warnings"
+    return [head, *finding_lines(report.findings)]
+
+
+def register_json(result: RegisterResult) -> dict[str, Any]:
+    return {
+        "slug": result.slug,
+        "version": result.version,
+        "state": result.state.value,
+        "lint": lint_counts(result.lint),
+    }
+
+
+def register_lines(result: RegisterResult) -> list[str]:
+    head = f"registered {result.slug} {result.version} ({result.state.value})"
+    return [head, *lint_lines(result.lint)]
+
+
+def provider_json(provider: Provider) -> dict[str, Any]:
+    return {
+        "id": provider.id,
+        "name_ja": provider.name_ja,
+        "name_en": provider.name_en,
+        "contact": provider.contact,
+        "notice_days": provider.notice_days,
+        "created_at": iso(provider.created_at),
+    }
+
+
+def mapping_lines(data: Mapping[str, object]) -> list[str]:
+    return [f"{key}: {_cell(value)}" for key, value in data.items()]
+
+
+def version_json(view: ApiVersionView) -> dict[str, Any]:
+    """A version's lifecycle facts (the document itself stays out of the CLI's output)."""
+    return {
+        "slug": view.slug,
+        "version": view.version,
+        "state": view.state.value,
+        "provider": view.provider_id,
+        "title": view.title,
+        "published_at": iso(view.published_at),
+        "deprecated_at": iso(view.deprecated_at),
+        "sunset": iso(view.sunset),
+        "successor": view.successor,
+        "note": view.note,
+        "retired_at": iso(view.retired_at),
+        "lint": lint_counts(view.lint),
+        "waivers": [
+            {"rule": w.rule, "reason": w.reason, "granted_by": w.granted_by} for w in view.waivers
+        ],
+    }
+
+
+def version_lines(view: ApiVersionView) -> list[str]:
+    data = version_json(view)
+    data["lint"] = f"score {view.lint.score}, {view.lint.errors} errors"
+    data["waivers"] = ", ".join(w.rule for w in view.waivers)
+    return mapping_lines(data)
+
+
+def summaries_json(rows: Sequence[ApiSummary]) -> list[dict[str, Any]]:
+    return [
+        {
+            "slug": r.slug,
+            "version": r.version,
+            "state": r.state.value,
+            "provider": r.provider,
+            "published_at": iso(r.published_at),
+            "sunset": iso(r.sunset),
+        }
+        for r in rows
+    ]
+
+
+def summaries_lines(rows: Sequence[ApiSummary]) -> list[str]:
+    headers = ("SLUG", "VERSION", "STATE", "PROVIDER", "PUBLISHED", "SUNSET")
+    return table(
+        headers,
+        [(r.slug, r.version, r.state.value, r.provider, r.published_at, r.sunset) for r in rows],
+    )
+
+
+def consumers_json(rows: Sequence[ConsumerRow]) -> list[dict[str, Any]]:
+    return [
+        {
+            "client_id": r.client_id,
+            "app": r.app,
+            "owner": r.owner,
+            "last_call": iso(r.last_call),
+            "count": r.count,
+        }
+        for r in rows
+    ]
+
+
+def consumers_lines(rows: Sequence[ConsumerRow]) -> list[str]:
+    headers = ("CLIENT_ID", "APP", "OWNER", "LAST_CALL", "COUNT")
+    return table(headers, [(r.client_id, r.app, r.owner, r.last_call, r.count) for r in rows])
+
+
+def created_app_json(app: CreatedApp) -> dict[str, Any]:
+    return {
+        "client_id": app.client_id,
+        "client_secret": app.client_secret,
+        "scopes": list(app.scopes),
+        "sandbox": app.sandbox,
+    }
+
+
+def created_app_lines(app: CreatedApp) -> list[str]:
+    return [
+        f"client_id: {app.client_id}",
+        f"client_secret: {app.client_secret}",
+        f"scopes: {' '.join(app.scopes) or '-'}",
+        f"sandbox: {'yes' if app.sandbox else 'no'}",
+        "The client secret is shown only this once; store it now.",
+    ]
