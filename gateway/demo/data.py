@@ -14,6 +14,8 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from registry.demo_apis import corporate_number
+
 
 @dataclass(frozen=True)
 class Place:
@@ -113,18 +115,6 @@ FACILITY_KINDS = (
 )
 
 
-def corporate_number_check_digit(base12: str) -> int:
-    """国税庁 check digit: 9 - (Σ P_n × Q_n mod 9), P_n the n-th digit from the right, Q_n 1/2."""
-    if len(base12) != 12 or not base12.isdigit():
-        raise ValueError("a corporate number base has exactly 12 digits")
-    total = sum(int(d) * (1 if n % 2 else 2) for n, d in enumerate(reversed(base12), start=1))
-    return 9 - total % 9
-
-
-def corporate_number(base12: str) -> str:
-    return f"{corporate_number_check_digit(base12)}{base12}"
-
-
 def _postal_code(rng: random.Random, place: Place) -> str:
     first = {"13": 1, "27": 5, "23": 4, "01": 0, "40": 8, "47": 9}[place.prefecture_code]
     return f"{first}{rng.randrange(10**5, 10**6):06d}"
@@ -139,9 +129,24 @@ def _day(rng: random.Random) -> str:
     return f"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}"
 
 
+NTA = {
+    "corporate_number": "7000012050002",
+    "name": "国税庁",
+    "name_kana": "コクゼイチョウ",
+    "kind": "101",
+    "postal_code": "1008978",
+    "prefecture_code": "13",
+    "municipality_code": "131016",
+    "address": "東京都千代田区霞が関3-1-1",
+    "building_name": "中央合同庁舎第4号館",
+    "updated_at": "2024-04-01T09:00:00+09:00",
+}
+
+
 def corporations(count: int = 40, seed: int = 1020) -> list[dict[str, Any]]:
+    """国税庁's own public record first, then `count` synthetic corporations."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
-    rows = []
+    rows: list[dict[str, Any]] = [dict(NTA)]
     for i in range(count):
         place = PLACES[i % len(PLACES)]
         town, _ = place.towns[i % len(place.towns)]

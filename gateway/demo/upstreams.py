@@ -15,6 +15,7 @@ import orjson
 from aiohttp import web
 
 from gateway.demo import data
+from registry.demo_apis import corporate_number_check_digit
 
 Record = dict[str, Any]
 
@@ -51,7 +52,7 @@ def _int_param(request: web.Request, name: str, default: int, low: int, high: in
 def _page(request: web.Request, rows: Sequence[Record]) -> web.Response:
     limit = _int_param(request, "limit", 20, 1, 100)
     offset = _int_param(request, "offset", 0, 0, 1_000_000)
-    fields = [f for f in request.query.get("fields", "").split(",") if f]
+    fields = _fields(request)
     page = [_select(r, fields) for r in rows[offset : offset + limit]]
     return _json(
         {
@@ -59,6 +60,10 @@ def _page(request: web.Request, rows: Sequence[Record]) -> web.Response:
             "results": page,
         }
     )
+
+
+def _fields(request: web.Request) -> list[str]:
+    return [f for f in request.query.get("fields", "").split(",") if f]
 
 
 def _select(record: Record, fields: Sequence[str]) -> Record:
@@ -74,20 +79,27 @@ class DemoUpstream:
 
 
 def houjin_app() -> web.Application:
-    rows = data.corporations()
-    by_number = {r["corporate_number"]: r for r in rows}
+    """v1 and v2 share the data; v2 adds `closed_date` (null while the corporation exists)."""
+    v1_rows = data.corporations()
+    v2_rows = [{**r, "closed_date": None} for r in v1_rows]
+    by_version = {
+        "v1": (v1_rows, {r["corporate_number"]: r for r in v1_rows}),
+        "v2": (v2_rows, {r["corporate_number"]: r for r in v2_rows}),
+    }
 
     async def search(request: web.Request) -> web.Response:
+        rows, _ = by_version[request.match_info["version"]]
         name = request.query.get("name", "")
         pref = request.query.get("prefecture_code")
         found = [r for r in rows if name in r["name"] and pref in (None, r["prefecture_code"])]
         return _page(request, found)
 
     async def one(request: web.Request) -> web.Response:
+        _, by_number = by_version[request.match_info["version"]]
         number = request.match_info["corporate_number"]
         if len(number) != 13 or not number.isdigit():
             return _problem(400, "法人番号の形式が不正です", "corporate_number must be 13 digits")
-        if data.corporate_number_check_digit(number[1:]) != int(number[0]):
+        if corporate_number_check_digit(number[1:]) != int(number[0]):
             return _problem(400, "法人番号のチェックデジットが不正です", "check digit mismatch")
         record = by_number.get(number)
         if record is None:
@@ -100,9 +112,8 @@ def houjin_app() -> web.Application:
         )
 
     app = web.Application()
-    for prefix in ("/v1", "/v2"):
-        app.router.add_get(prefix + "/corporations", search)
-        app.router.add_get(prefix + "/corporations/{corporate_number}", one)
+    app.router.add_get("/{version:v[12]}/corporations", search)
+    app.router.add_get("/{version:v[12]}/corporations/{corporate_number}", one)
     return app
 
 

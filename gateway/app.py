@@ -1,0 +1,197 @@
+"""The composition root: builds the gateway ASGI application from its collaborators.
+
+`create_app(settings, store, upstream_client, metrics)` wires the registry, the OAuth server, the
+policies and the two handlers; `app_from_environment()` is the uvicorn factory that
+`tsunagu serve` runs (one per worker process). Nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import cast
+
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+
+from gateway.admin.app import build_admin_app
+from gateway.asgi import ASGIApp as DataPlaneApp
+from gateway.asgi import DataPlane, Kind
+from gateway.metrics import GatewayMetrics, render_metrics
+from gateway.oauth.keys import KeyRing
+from gateway.oauth.principal import principal_from_bearer
+from gateway.oauth.router import build_oauth_router
+from gateway.oauth.verifier import TokenVerifier
+from gateway.pipeline import Handler, Policy
+from gateway.platform_app import ReadinessCheck, build_platform_app
+from gateway.policies.auth import AuthenticationPolicy
+from gateway.policies.cors import CorsPolicy
+from gateway.policies.deprecation import DeprecationPolicy
+from gateway.policies.metrics import MetricsPolicy
+from gateway.policies.ratelimit import IpRateLimitPolicy, RateLimitPolicy
+from gateway.policies.request_id import RequestIdPolicy
+from gateway.policies.route import RoutePolicy
+from gateway.policies.scope import ScopePolicy
+from gateway.policies.security_headers import SecurityHeadersPolicy
+from gateway.policies.usage import UsagePolicy
+from gateway.problems import ProblemRenderer
+from gateway.proxy.client import UpstreamClient
+from gateway.proxy.handler import ProxyHandler
+from gateway.proxy.ssrf import UpstreamGuard
+from gateway.ratelimit.counter import WindowCounter, build_counter
+from gateway.sandbox.cache import SandboxIndexCache
+from gateway.sandbox.handler import SandboxHandler
+from gateway.snapshots import SnapshotHolder, SnapshotRefresher
+from registry.clock import utc_now
+from registry.models import Snapshot
+from registry.secrets import hash_secret, verify_secret
+from registry.service import RegistryService
+from registry.settings import Settings, load_settings
+from registry.snapshot import RegistryReader
+from registry.store import Store, open_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """The long-lived pieces the lifespan starts and stops."""
+
+    refresher: SnapshotRefresher
+    usage: UsagePolicy
+    counter: WindowCounter
+    upstream: UpstreamClient
+    ring: KeyRing
+    store: Store
+
+
+def create_app(
+    settings: Settings,
+    store: Store,
+    upstream_client: UpstreamClient,
+    metrics: GatewayMetrics,
+) -> DataPlane:
+    service = RegistryService(store, settings)
+    reader = RegistryReader(store)
+    ring = KeyRing(store, settings)
+    ring.ensure()  # the first signing key must be in the first snapshot
+    holder = SnapshotHolder(_first_snapshot(reader))
+    holder.on_replace(lambda s: metrics.snapshot_loaded(s.generation, time.time()))
+    metrics.snapshot_loaded(holder.current.generation, time.time())
+    problems = ProblemRenderer(settings.public_url)
+    verifier = TokenVerifier(holder, settings)
+    counter = build_counter(settings.redis_url, on_fallback=metrics.fallback_used)
+    usage = UsagePolicy(service.record_usage)
+    runtime = Runtime(
+        refresher=SnapshotRefresher(holder, reader, settings.snapshot_poll_seconds),
+        usage=usage,
+        counter=counter,
+        upstream=upstream_client,
+        ring=ring,
+        store=store,
+    )
+    # The pipeline, top to bottom. Preflight (CORS) is answered before authentication because
+    # browsers send no credentials on it; the per-IP limit runs before authentication so that
+    # token guessing is throttled too; metrics and usage act in on_complete.
+    policies: tuple[Policy, ...] = (
+        RequestIdPolicy(),
+        SecurityHeadersPolicy(settings),
+        RoutePolicy(holder, problems, utc_now),
+        CorsPolicy(),
+        IpRateLimitPolicy(settings, problems, counter),
+        AuthenticationPolicy(verifier, holder, problems),
+        ScopePolicy(problems),
+        RateLimitPolicy(settings, problems, counter),
+        DeprecationPolicy(settings),
+        MetricsPolicy(metrics),
+        usage,
+    )
+    handlers: dict[Kind, Handler] = {
+        "api": ProxyHandler(upstream_client, settings, problems),
+        "sandbox": SandboxHandler(problems, SandboxIndexCache()),
+    }
+    oauth = build_oauth_router(
+        settings,
+        clients=service,
+        ring=ring,
+        revocations=store,
+        verifier=verifier,
+        verify_secret=verify_secret,
+        hash_secret=hash_secret,
+        scopes_supported=lambda: sorted({slug for slug, _ in holder.current.routes}),
+    )
+    admin = build_admin_app(
+        service, principal_from_bearer(verifier), public_url=settings.public_url
+    )
+    platform = build_platform_app(
+        problems,
+        readiness=_readiness(runtime, settings),
+        render_metrics=lambda: render_metrics(metrics),
+        routers=(oauth,),
+        mounts=(("/admin/v1", admin),),
+    )
+    platform.router.lifespan_context = _lifespan(runtime)
+    fallback = cast(DataPlaneApp, platform)  # Starlette's ASGI types are wider than ours
+    return DataPlane(
+        policies, handlers, problems, fallback, trusted_proxies=settings.trusted_proxies
+    )
+
+
+def _first_snapshot(reader: RegistryReader) -> Snapshot:
+    return reader.snapshot()
+
+
+def _lifespan(runtime: Runtime):  # type: ignore[no-untyped-def]
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await runtime.upstream.start()
+        runtime.refresher.start()
+        runtime.usage.start()
+        try:
+            yield
+        finally:
+            await runtime.usage.stop()
+            await runtime.refresher.stop()
+            await runtime.counter.aclose()
+            await runtime.upstream.close()
+            await asyncio.to_thread(runtime.store.dispose)
+
+    return lifespan
+
+
+def _readiness(runtime: Runtime, settings: Settings) -> list[tuple[str, ReadinessCheck]]:
+    async def store_ready() -> str | None:
+        reachable: bool = await runtime.refresher.refresh_once()
+        return None if reachable else "registry store unreachable"
+
+    checks: list[tuple[str, ReadinessCheck]] = [("store", store_ready)]
+    if settings.redis_url:
+        redis_url = settings.redis_url
+
+        async def redis_ready() -> str | None:
+            import redis.asyncio
+
+            client = redis.asyncio.Redis.from_url(redis_url, socket_connect_timeout=0.5)
+            try:
+                await client.ping()  # type: ignore[misc]  # redis-py types ping as sync|async
+            except Exception as exc:
+                return f"redis unreachable: {type(exc).__name__}"
+            finally:
+                await client.aclose()
+            return None
+
+        checks.append(("redis", redis_ready))
+    return checks
+
+
+def app_from_environment() -> DataPlane:
+    """The uvicorn factory (`--factory`): settings from TSUNAGU_*; one app per worker."""
+    settings = load_settings()
+    store = open_store(settings)
+    guard = UpstreamGuard(settings.upstream_allow_list())
+    metrics = GatewayMetrics(CollectorRegistry())
+    return create_app(settings, store, UpstreamClient(guard), metrics)

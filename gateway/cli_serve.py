@@ -1,0 +1,57 @@
+"""`tsunagu serve` and `tsunagu demo`: run the gateway with uvicorn (uvloop + httptools)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from registry.settings import Settings, load_settings
+from registry.store import open_store
+
+Host = Annotated[str, typer.Option("--host", help="Interface to listen on.")]
+Port = Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")]
+Workers = Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes.")]
+
+
+def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> None:
+    """Serve the gateway, the OAuth server and the admin API until interrupted."""
+    settings = load_settings()
+    prepare(settings, workers)
+    uvicorn.run(
+        "gateway.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=False,  # X-Forwarded-For is trusted only from TSUNAGU_TRUSTED_PROXIES
+        access_log=False,
+        log_level="warning",
+    )
+
+
+def prepare(settings: Settings, workers: int) -> None:
+    """Migrate once before the workers start, and set up multiprocess metrics for N workers."""
+    open_store(settings).dispose()
+    if workers > 1:
+        directory = (settings.var_dir / "prometheus").resolve()
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+
+
+def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Seed demo providers and APIs with real upstream servers, then serve them."""
+    from gateway.demo.run import main
+
+    main(load_settings(), host, port)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.command("demo")(demo)

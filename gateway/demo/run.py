@@ -1,0 +1,115 @@
+"""Runs the demo: upstream servers, seeded registry, the gateway, ready-to-paste curl commands."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shlex
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import uvicorn
+from prometheus_client import CollectorRegistry
+
+from gateway.app import create_app
+from gateway.demo.seed import demo_apis, ensure_credentials, seed_registry
+from gateway.demo.upstreams import DEMO_UPSTREAMS, start_upstream
+from gateway.metrics import GatewayMetrics
+from gateway.proxy.client import UpstreamClient
+from gateway.proxy.ssrf import UpstreamGuard
+from registry.service import RegistryService
+from registry.settings import Settings
+from registry.store import open_store
+
+JST = timezone(timedelta(hours=9))
+
+
+def demo_settings(settings: Settings, host: str, port: int) -> Settings:
+    """The demo's upstreams run on loopback, so the SSRF guard must allow exactly that."""
+    allow = ",".join(filter(None, [settings.upstream_allow, "127.0.0.1/32"]))
+    public = settings.public_url
+    if public == Settings.model_fields["public_url"].default:
+        public = f"http://{host}:{port}"
+    return settings.model_copy(update={"upstream_allow": allow, "public_url": public})
+
+
+async def run_demo(settings: Settings, host: str, port: int) -> None:
+    settings = demo_settings(settings, host, port)
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    runners = []
+    upstream_base: dict[str, str] = {}
+    for offset, upstream in enumerate(DEMO_UPSTREAMS, start=1):
+        runners.append(await start_upstream(upstream.build(), "127.0.0.1", port + offset))
+        upstream_base[upstream.slug] = f"http://127.0.0.1:{port + offset}"
+    store = await asyncio.to_thread(open_store, settings)
+    service = RegistryService(store, settings)
+    today = datetime.now(JST).date()
+    await asyncio.to_thread(seed_registry, service, demo_apis(upstream_base), today)
+    credentials = await asyncio.to_thread(
+        ensure_credentials, service, settings.var_dir / "demo-credentials.json"
+    )
+    guard = UpstreamGuard(settings.upstream_allow_list())
+    app = create_app(settings, store, UpstreamClient(guard), GatewayMetrics(CollectorRegistry()))
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=False,
+        access_log=False,
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    print(instructions(settings.public_url, credentials), flush=True)
+    try:
+        await server.serve()
+    finally:
+        for runner in runners:
+            await runner.cleanup()
+
+
+def instructions(base: str, credentials: dict[str, Any]) -> str:
+    dev = credentials["developer_app"]
+    sandbox = credentials["sandbox_app"]
+    op = credentials["operator"]
+    key = credentials["open_data_api_key"]["api_key"]
+
+    def token(app: dict[str, str]) -> str:
+        user = shlex.quote(f"{app['client_id']}:{app['client_secret']}")
+        return (
+            f"$(curl -s -u {user} -d grant_type=client_credentials {base}/oauth/token"
+            " | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')"
+        )
+
+    bearer = '-H "Authorization: Bearer $TOKEN"'
+    sandboxed = '-H "Authorization: Bearer $SANDBOX"'
+    lines = [
+        "",
+        f"Tsunagu demo is running on {base}  (Ctrl-C to stop)",
+        "Credentials: var/demo-credentials.json",
+        "",
+        "# a production token for the developer app, then three government APIs:",
+        f"TOKEN={token(dev)}",
+        f"curl -s {bearer} {base}/api/houjin/v2/corporations/7000012050002",
+        f'curl -s {bearer} "{base}/api/facilities/v1/facilities?prefecture_code=13&limit=2"',
+        f'curl -si {bearer} "{base}/api/houjin/v1/corporations?limit=1"'
+        "   # deprecated: Deprecation, Sunset, Link headers",
+        "# open data with an API key (header only):",
+        f'curl -s -H "X-API-Key: {key}" "{base}/api/postal/v1/addresses?prefecture_code=13"',
+        "# the sandbox answers from the OpenAPI examples:",
+        f"SANDBOX={token(sandbox)}",
+        f"curl -s {sandboxed} {base}/sandbox/houjin/v2/corporations/7000012050002",
+        f'curl -s {sandboxed} -H "Prefer: code=404" {base}/sandbox/postal/v1/postal_codes/1000013',
+        "# the operator's view:",
+        f"ADMIN={token(op)}",
+        f'curl -s -H "Authorization: Bearer $ADMIN" {base}/admin/v1/apis',
+        f"curl -s {base}/metrics | grep tsunagu_requests_total",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(settings: Settings, host: str, port: int) -> None:
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_demo(settings, host, port))
