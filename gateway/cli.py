@@ -215,20 +215,34 @@ def app_create(
     out.emit(fmt, out.created_app_json(created), out.created_app_lines(created))
 
 
+def help_when_bare(ctx: typer.Context) -> None:
+    """A group called without a command prints its help and exits 0."""
+    if ctx.invoked_subcommand is None:
+        help_text = ctx.get_help()  # rich help prints itself and returns ""
+        if help_text:
+            typer.echo(help_text)
+        raise typer.Exit(0)
+
+
+def group(help_text: str) -> typer.Typer:
+    return typer.Typer(help=help_text, invoke_without_command=True, callback=help_when_bare)
+
+
 def build_cli() -> typer.Typer:
     """The root `tsunagu` app with every registry command and the present extensions."""
     root = typer.Typer(
         name="tsunagu",
         help="Tsunagu: government API gateway and developer portal.",
-        no_args_is_help=True,
+        invoke_without_command=True,
+        callback=help_when_bare,
         add_completion=False,
         pretty_exceptions_enable=False,
     )
     root.command("lint")(lint)
-    provider = typer.Typer(help="API providers.", no_args_is_help=True)
+    provider = group("API providers.")
     provider.command("add")(provider_add)
     root.add_typer(provider, name="provider")
-    api = typer.Typer(help="APIs and their versions.", no_args_is_help=True)
+    api = group("APIs and their versions.")
     api.command("register")(api_register)
     api.command("publish")(api_publish)
     api.command("deprecate")(api_deprecate)
@@ -237,7 +251,7 @@ def build_cli() -> typer.Typer:
     api.command("list")(api_list)
     api.command("consumers")(api_consumers)
     root.add_typer(api, name="api")
-    apps = typer.Typer(help="Apps (OAuth clients).", no_args_is_help=True)
+    apps = group("Apps (OAuth clients).")
     apps.command("create")(app_create)
     root.add_typer(apps, name="app")
     for module_name in EXTENSION_MODULES:

@@ -7,8 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from registry.models import sunset_instant
+import gateway.cli
+from registry.models import UsageRow, sunset_instant
+from registry.service import RegistryService
+from registry.settings import load_settings
+from registry.store import open_store
 from tests.gateway.cli.documents import TITLE_JA
 from tests.gateway.cli.helpers import Cli, one_error_line
 from tests.services import free_port
@@ -218,3 +223,55 @@ def test_unreachable_database_is_one_line_exit_2(docs: dict[str, Path]) -> None:
     result = cli("api", "list")
     assert result.exit_code == 2
     assert "registry store unavailable" in one_error_line(result)
+
+
+def test_consumers_lists_apps_that_called_a_version(
+    cli: Cli, docs: dict[str, Path], provider: str
+) -> None:
+    register(cli, docs["good"], provider)
+    cli.json("api", "publish", "libraries", "v1")
+    assert cli.json("api", "consumers", "libraries", "v1") == []
+    owner = ["--name", "図書館マップ", "--owner", "dev@example.jp"]
+    app = cli.json("app", "create", *owner, "--scopes", "libraries")
+    last_call = datetime.now(UTC).replace(microsecond=0)
+    row = UsageRow(
+        client_id=app["client_id"], slug="libraries", version="v1", count=3, last_call=last_call
+    )
+    store = open_store(cli.database_url)
+    try:
+        RegistryService(store, load_settings(database_url=cli.database_url)).record_usage([row])
+    finally:
+        store.dispose()
+    rows = cli.json("api", "consumers", "libraries", "v1")
+    assert rows == [
+        {
+            "client_id": app["client_id"],
+            "app": "図書館マップ",
+            "owner": "dev@example.jp",
+            "last_call": rows[0]["last_call"],
+            "count": 3,
+        }
+    ]
+    assert datetime.fromisoformat(rows[0]["last_call"]) == last_call
+    text = cli("api", "consumers", "libraries", "v1").stdout.splitlines()
+    assert text[0].split() == ["CLIENT_ID", "APP", "OWNER", "LAST_CALL", "COUNT"]
+    assert text[1].split()[:3] == [app["client_id"], "図書館マップ", "dev@example.jp"]
+    assert text[1].split()[-1] == "3"
+
+
+def test_extension_modules_add_commands(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        gateway.cli,
+        "EXTENSION_MODULES",
+        ("tests.gateway.cli.sample_extension", "tests.gateway.cli.not_there"),
+    )
+    result = CliRunner().invoke(gateway.cli.build_cli(), ["hello", "世界"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "こんにちは 世界\n"
+
+
+def test_bare_groups_print_their_help(cli: Cli) -> None:
+    for args, command in (((), "provider"), (("api",), "deprecate"), (("app",), "create")):
+        result = cli(*args)
+        assert result.exit_code == 0, args
+        assert command in result.stdout
