@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.security import HTTPBearer
 
 from gateway.admin.problems import ProblemResponder, install_problem_handlers
 from gateway.admin.routes import PrincipalDependency, accounts_router, apis_router
@@ -29,6 +30,8 @@ def build_admin_app(
         openapi_url="/openapi.json",
         docs_url=None,
         redoc_url=None,
+        # Documents the bearer token in the OpenAPI document; `principal_dependency` checks it.
+        dependencies=[Depends(HTTPBearer(auto_error=False))],
     )
     app.include_router(accounts_router(service, principal_dependency))
     app.include_router(apis_router(service, principal_dependency))

@@ -79,5 +79,6 @@ async def test_openapi_document_lists_the_routes(client: AsyncClient) -> None:
         "/apis/{slug}/{version}/plan",
         "/apis/{slug}/{version}/consumers",
     }
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     operation_ids = [op["operationId"] for item in spec["paths"].values() for op in item.values()]
     assert len(operation_ids) == len(set(operation_ids))
