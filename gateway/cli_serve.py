@@ -47,9 +47,13 @@ def prepare(settings: Settings, workers: int) -> None:
 
 def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Seed demo providers and APIs with real upstream servers, then serve them."""
-    from gateway.demo.run import main
+    from gateway.demo.run import DemoError, main
 
-    main(load_settings(), host, port)
+    try:
+        main(load_settings(), host, port)
+    except DemoError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -24,6 +24,10 @@ from registry.store import open_store
 JST = timezone(timedelta(hours=9))
 
 
+class DemoError(Exception):
+    """A one-line reason the demo cannot start."""
+
+
 def demo_settings(settings: Settings, host: str, port: int) -> Settings:
     """The demo's upstreams run on loopback, so the SSRF guard must allow exactly that."""
     allow = ",".join(filter(None, [settings.upstream_allow, "127.0.0.1/32"]))
@@ -39,7 +43,13 @@ async def run_demo(settings: Settings, host: str, port: int) -> None:
     runners = []
     upstream_base: dict[str, str] = {}
     for offset, upstream in enumerate(DEMO_UPSTREAMS, start=1):
-        runners.append(await start_upstream(upstream.build(), "127.0.0.1", port + offset))
+        try:
+            runners.append(await start_upstream(upstream.build(), "127.0.0.1", port + offset))
+        except OSError as exc:
+            raise DemoError(
+                f"cannot start the {upstream.slug} upstream on port {port + offset}: "
+                f"{exc.strerror}; choose another --port (the demo uses it and the next three)"
+            ) from exc
         upstream_base[upstream.slug] = f"http://127.0.0.1:{port + offset}"
     store = await asyncio.to_thread(open_store, settings)
     service = RegistryService(store, settings)
