@@ -21,6 +21,8 @@ from prometheus_client import CollectorRegistry
 from gateway.admin.app import build_admin_app
 from gateway.asgi import ASGIApp as DataPlaneApp
 from gateway.asgi import DataPlane, Kind
+from gateway.invalidation import Invalidation, build_invalidation
+from gateway.invalidation.local import WakingRevocations, wake_after_writes
 from gateway.metrics import GatewayMetrics, render_metrics
 from gateway.oauth.keys import KeyRing
 from gateway.oauth.principal import principal_from_bearer
@@ -62,6 +64,7 @@ class Runtime:
     """The long-lived pieces the lifespan starts and stops."""
 
     refresher: SnapshotRefresher
+    invalidation: Invalidation
     usage: UsagePolicy
     counter: WindowCounter
     upstream: UpstreamClient
@@ -84,10 +87,16 @@ def create_app(
     metrics.snapshot_loaded(holder.current.generation, time.time())
     problems = ProblemRenderer(settings.public_url)
     verifier = TokenVerifier(holder, settings)
-    counter = build_counter(settings.redis_url, on_fallback=metrics.fallback_used)
+    counter = build_counter(
+        settings.redis_url,
+        timeout_seconds=settings.redis_timeout_seconds,
+        on_fallback=metrics.fallback_used,
+    )
     usage = UsagePolicy(service.record_usage)
+    refresher = SnapshotRefresher(holder, reader, settings.snapshot_poll_seconds)
     runtime = Runtime(
-        refresher=SnapshotRefresher(holder, reader, settings.snapshot_poll_seconds),
+        refresher=refresher,
+        invalidation=build_invalidation(settings, store, holder, refresher),
         usage=usage,
         counter=counter,
         upstream=upstream_client,
@@ -118,7 +127,7 @@ def create_app(
         settings,
         clients=service,
         ring=ring,
-        revocations=store,
+        revocations=WakingRevocations(store, refresher.wake),
         verifier=verifier,
         verify_secret=verify_secret,
         hash_secret=hash_secret,
@@ -132,7 +141,7 @@ def create_app(
         readiness=_readiness(runtime, settings),
         render_metrics=lambda: render_metrics(metrics),
         routers=(oauth,),
-        mounts=(("/admin/v1", admin),),
+        mounts=(("/admin/v1", wake_after_writes(admin, refresher.wake)),),
     )
     platform.router.lifespan_context = _lifespan(runtime)
     fallback = cast(DataPlaneApp, platform)  # Starlette's ASGI types are wider than ours
@@ -150,11 +159,13 @@ def _lifespan(runtime: Runtime):  # type: ignore[no-untyped-def]
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await runtime.upstream.start()
         runtime.refresher.start()
+        runtime.invalidation.start()
         runtime.usage.start()
         try:
             yield
         finally:
             await runtime.usage.stop()
+            await runtime.invalidation.stop()
             await runtime.refresher.stop()
             await runtime.counter.aclose()
             await runtime.upstream.close()

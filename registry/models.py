@@ -72,9 +72,9 @@ class Waiver(Frozen):
 
 
 class RatePlan(Frozen):
-    per_minute: int = 60
-    per_day: int = 10_000
-    sandbox_per_minute: int = 30
+    per_minute: int = Field(default=60, ge=1, le=1_000_000)
+    per_day: int = Field(default=10_000, ge=1, le=100_000_000)
+    sandbox_per_minute: int = Field(default=30, ge=1, le=1_000_000)
     fail_closed: bool = False  # when the shared counter store is down: refuse instead of fallback
 
 
