@@ -2,7 +2,9 @@
 
 The request path only reads `SnapshotHolder.current`. `SnapshotRefresher` polls the registry's
 generation number (one cheap query, in a worker thread so the event loop never blocks) and loads
-a new snapshot when it changed. When the store is unreachable the gateway keeps serving the
+a new snapshot when it changed. Polling is the safety net: the push paths in
+`gateway.invalidation` (PostgreSQL LISTEN, Redis pub/sub, local admin writes) call `wake()` or
+`notify(n)` to refresh at once. When the store is unreachable the gateway keeps serving the
 last snapshot it had (stale configuration, not 500s) and logs the outage once.
 """
 
@@ -44,7 +46,7 @@ class SnapshotHolder:
 
 
 class SnapshotRefresher:
-    """Polls the generation number and swaps in a new snapshot when it changes."""
+    """Polls the generation number (or is woken) and swaps in a new snapshot when it changes."""
 
     def __init__(
         self, holder: SnapshotHolder, source: SnapshotSource, interval_seconds: float
@@ -55,8 +57,10 @@ class SnapshotRefresher:
         self._task: asyncio.Task[None] | None = None
         self._store_down = False
         self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
         self._task = asyncio.create_task(self._run(), name="snapshot-refresher")
 
     async def stop(self) -> None:
@@ -67,8 +71,25 @@ class SnapshotRefresher:
             self._task = None
 
     def wake(self) -> None:
-        """Refresh now (a local write through the admin API calls this)."""
-        self._wake.set()
+        """Refresh now. Safe to call from any thread (the OAuth endpoints write in a pool)."""
+        loop = self._loop
+        if loop is None:
+            self._wake.set()  # not started yet: the first round refreshes anyway
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._wake.set()
+        else:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nothing to wake
+                loop.call_soon_threadsafe(self._wake.set)
+
+    def notify(self, generation: int | None = None) -> None:
+        """Another component saw `generation` (None: unknown); wake only if it is news."""
+        if generation is None or generation > self._holder.current.generation:
+            self.wake()
 
     async def refresh_once(self) -> bool:
         """Load a new snapshot if the generation moved; False when the store is unreachable."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.orm import Session
 
 from registry.errors import NotFound
@@ -30,6 +30,8 @@ from registry.store.tables import (
     RegistryStateRow,
     WaiverRow,
 )
+
+GENERATION_CHANNEL = "tsunagu_generation"  # PostgreSQL LISTEN/NOTIFY channel of generation bumps
 
 
 @dataclass(frozen=True)
@@ -78,14 +80,25 @@ class CatalogueUnit:
         return int(value or 0)
 
     def bump_generation(self) -> int:
-        """Advance the generation the gateway watches (commits with the change, or not at all)."""
+        """Advance the generation the gateway watches (commits with the change, or not at all).
+
+        On PostgreSQL it also queues `NOTIFY tsunagu_generation, '<n>'`: notifications are
+        transactional, so listening gateways hear of the change at commit and never of a
+        rolled-back one.
+        """
         stmt = (
             update(RegistryStateRow)
             .where(RegistryStateRow.id == 1)
             .values(generation=RegistryStateRow.generation + 1)
             .returning(RegistryStateRow.generation)
         )
-        return int(self.session.execute(stmt).scalar_one())
+        generation = int(self.session.execute(stmt).scalar_one())
+        if self.session.get_bind().dialect.name == "postgresql":
+            notify = text("SELECT pg_notify(:channel, :payload)")
+            self.session.execute(
+                notify, {"channel": GENERATION_CHANNEL, "payload": str(generation)}
+            )
+        return generation
 
     def record_change(
         self, at: datetime, actor: str, action: str, target: str, detail: Mapping[str, Any]
