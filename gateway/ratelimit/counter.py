@@ -1,13 +1,17 @@
-"""Fixed-window counters over `limits.aio` storage, with a circuit breaker and a local fallback.
+"""Fixed-window counters on Redis (one Lua call per request) or memory, with a breaker and fallback.
 
-Strategy: fixed windows aligned to the clock, counted with the storage's atomic `incr` (one
-`INCRBY` + `EXPIRE` Lua call per quota in Redis). Why not the moving window:
+Strategy: fixed windows aligned to the clock. Why not the moving window:
 - exact under concurrency either way, but the moving window keeps one list entry per request
-  (memory and CPU grow with the limit) and takes its timestamps from each *client* clock
-  (`acquire_moving_window.lua` ARGV), while the fixed window's count is one integer;
-- `FixedWindowRateLimiter.hit` throws the count away, and the headers need it: calling the
-  storage's `incr` ourselves gives the count from the same round trip, and aligning windows to
-  the clock gives the reset locally, so a request costs one round trip per quota, not three.
+  (memory and CPU grow with the limit) and takes its timestamps from each *client* clock,
+  while the fixed window's count is one integer;
+- aligning windows to the clock gives the reset locally, so the only thing to ask the store
+  is the counts.
+Cost: one Redis round trip per request whatever the number of quotas. `COUNT_SCRIPT`
+increments every window key in order, sets its expiry on the first hit, stops at the first
+exceeded quota and refunds the earlier ones (a rejection by the day quota does not consume the
+minute quota), atomically, and returns the counts; it is registered once and run by EVALSHA
+(redis-py loads it again only after a NOSCRIPT reply). Keys are `<prefix>:<key>/<quota name>/
+<window>/<window number>`. Without Redis, `limits`' `MemoryStorage` counts in process memory.
 Worst case (documented, SECURITY-TESTS B07): a client can spend up to 2×limit across a window
 edge. Instances must keep their clocks in sync (NTP): a skew of s seconds lets requests near
 an edge land in the neighbouring window for s seconds.
@@ -23,17 +27,84 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.errors import StorageError
+import redis.asyncio
+from limits.aio.storage import MemoryStorage
+from redis.exceptions import RedisError
 
 from gateway.ratelimit.quota import Decision, Quota, QuotaState
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], float]
-STORE_ERRORS = (StorageError, OSError, TimeoutError)
+STORE_ERRORS = (RedisError, OSError, TimeoutError)
 WARN_EVERY_SECONDS = 60.0
+
+# KEYS: the window keys in quota order; ARGV: limit and expiry (seconds) of each, interleaved.
+COUNT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local used = redis.call('INCR', key)
+  if used == 1 then
+    redis.call('EXPIRE', key, ARGV[2 * i])
+  end
+  counts[i] = used
+  if used > tonumber(ARGV[2 * i - 1]) then
+    for j = 1, i - 1 do
+      redis.call('DECR', KEYS[j])
+    end
+    break
+  end
+end
+return counts
+"""
+
+
+class Window(NamedTuple):
+    """One quota's current window: its key, its limit and how long the key must live."""
+
+    key: str
+    limit: int
+    expiry: int
+
+
+class WindowStore(Protocol):
+    async def count(self, windows: Sequence[Window]) -> list[int]:
+        """Count one hit per window in order, stop at the first exceeded one and take the
+        hits on the earlier windows back; the counts of the windows counted."""
+        ...
+
+
+class RedisWindows:
+    """Counts on Redis with `COUNT_SCRIPT`: one EVALSHA per request, atomic across instances."""
+
+    def __init__(self, client: redis.asyncio.Redis, key_prefix: str) -> None:
+        self._prefix = key_prefix
+        self._script = client.register_script(COUNT_SCRIPT)
+
+    async def count(self, windows: Sequence[Window]) -> list[int]:
+        keys = [f"{self._prefix}:{window.key}" for window in windows]
+        args = [value for window in windows for value in (window.limit, window.expiry)]
+        counts = await self._script(keys=keys, args=args)
+        return [int(used) for used in counts]
+
+
+class MemoryWindows:
+    """Counts in this process's memory (`limits`' MemoryStorage), like `COUNT_SCRIPT` does."""
+
+    def __init__(self) -> None:
+        self._storage = MemoryStorage()
+
+    async def count(self, windows: Sequence[Window]) -> list[int]:
+        counts: list[int] = []
+        for window in windows:
+            used = await self._storage.incr(window.key, window.expiry)
+            counts.append(used)
+            if used > window.limit:
+                for earlier in windows[: len(counts) - 1]:
+                    await self._storage.incr(earlier.key, earlier.expiry, amount=-1)
+                break
+        return counts
 
 
 class Breaker:
@@ -67,9 +138,9 @@ class WindowCounter:
 
     def __init__(
         self,
-        primary: Storage,
+        primary: WindowStore,
         *,
-        local: Storage | None = None,
+        local: WindowStore | None = None,
         clock: Clock = time.time,
         on_fallback: Callable[[], None] = lambda: None,
         closers: Sequence[Callable[[], Any]] = (),
@@ -115,22 +186,18 @@ class WindowCounter:
             log.warning(message)
 
 
-async def _count(storage: Storage, key: str, quotas: Sequence[Quota], now: float) -> Decision:
-    """Count against each quota in order; stop at the first exceeded one and refund the rest."""
-    states: list[QuotaState] = []
-    keys: list[str] = []
-    for quota in quotas:
-        window_key = f"{key}/{quota.name}/{quota.window}/{quota.index(now)}"
-        left = quota.seconds_left(now)
-        used = await storage.incr(window_key, left + 1)
-        state = QuotaState(quota, used, left)
-        states.append(state)
-        if state.exceeded:
-            for earlier in keys:  # a rejection by one quota does not consume the others
-                await storage.incr(earlier, left + 1, amount=-1)
-            return Decision(tuple(states), violated=state)
-        keys.append(window_key)
-    return Decision(tuple(states))
+async def _count(store: WindowStore, key: str, quotas: Sequence[Quota], now: float) -> Decision:
+    """Count against each quota in order; the store stops at the first exceeded one."""
+    lefts = [quota.seconds_left(now) for quota in quotas]
+    windows = [
+        Window(f"{key}/{quota.name}/{quota.window}/{quota.index(now)}", quota.limit, left + 1)
+        for quota, left in zip(quotas, lefts, strict=True)
+    ]
+    counts = await store.count(windows)
+    counted = zip(quotas, counts, lefts, strict=False)  # fewer counts: stopped at a rejection
+    states = tuple(QuotaState(quota, used, left) for quota, used, left in counted)
+    violated = states[-1] if states and states[-1].exceeded else None
+    return Decision(states, violated)
 
 
 def async_storage_url(redis_url: str | None) -> str:
@@ -153,30 +220,21 @@ def build_counter(
 ) -> WindowCounter:
     """A counter on process memory, or on Redis with short timeouts, no retries and a fallback.
 
-    The connection pool is ours (passed to `limits`) so `aclose()` can release it; redis-py's
-    per-connection retries are off, the breaker decides when to try again.
+    The connection pool is ours so `aclose()` can release it; redis-py's per-connection
+    retries are off, the breaker decides when to try again.
     """
     url = async_storage_url(redis_url)
     if url == "memory://":
-        return WindowCounter(MemoryStorage(), clock=clock)
-    import redis.asyncio
-
+        return WindowCounter(MemoryWindows(), clock=clock)
     pool = redis.asyncio.ConnectionPool.from_url(
         url.removeprefix("async+").replace("redis+unix://", "unix://"),
         socket_timeout=timeout_seconds,
         socket_connect_timeout=timeout_seconds,
         health_check_interval=0,
     )
-    storage = RedisStorage(
-        url,
-        wrap_exceptions=True,
-        implementation="redispy",
-        key_prefix=key_prefix,
-        connection_pool=pool,  # type: ignore[arg-type]
-    )
     return WindowCounter(
-        storage,
-        local=MemoryStorage(),
+        RedisWindows(redis.asyncio.Redis(connection_pool=pool), key_prefix),
+        local=MemoryWindows(),
         clock=clock,
         on_fallback=on_fallback,
         closers=(pool.aclose,),
