@@ -23,7 +23,6 @@ from typing import Annotated, NoReturn
 
 import typer
 from pydantic import ValidationError
-from sqlalchemy.exc import SQLAlchemyError
 
 from gateway import cli_output as out
 from gateway.cli_output import OutputFormat
@@ -69,9 +68,6 @@ def reported() -> Iterator[None]:
         fail(exc.message, exc.exit_code)
     except ValidationError as exc:
         fail(f"invalid settings: {exc.errors()[0]['msg']}", 2)
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        fail(f"registry store unavailable: {reason}", 2)
 
 
 @contextmanager

@@ -6,6 +6,7 @@ that is not `/api/…` or `/sandbox/…` (ADR 0002). Errors here are problem+jso
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
@@ -16,6 +17,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from gateway.problems import CATALOGUE, ProblemRenderer, preferred_language
+from registry.errors import RegistryError
+
+log = logging.getLogger(__name__)
 
 STATUS_CODES = {
     400: "bad-request",
@@ -24,6 +28,7 @@ STATUS_CODES = {
     404: "not-found",
     405: "method-not-allowed",
     409: "conflict",
+    410: "gone",
     413: "payload-too-large",
     429: "rate-limited",
     503: "service-unavailable",
@@ -87,6 +92,11 @@ def _install_problem_handlers(app: FastAPI, problems: ProblemRenderer) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return render(request, exc.status_code, str(exc.detail), exc.headers)
+
+    @app.exception_handler(RegistryError)
+    async def registry_error(request: Request, exc: RegistryError) -> Response:
+        log.warning("%s %s: %s", request.method, request.url.path, exc.message)
+        return render(request, exc.status, exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -57,3 +57,12 @@ class Conflict(Refused):
 
     code = "conflict"
     title = "Concurrent change"
+
+
+class StoreUnavailable(RegistryError):
+    """The registry database cannot be reached or failed operationally; retry later."""
+
+    code = "store-unavailable"
+    status = 503
+    exit_code = 2
+    title = "Registry store unavailable"

@@ -68,3 +68,24 @@ def redis_url_or_skip() -> str:
     if not port_open("127.0.0.1", 6379):
         unavailable("Redis at 127.0.0.1:6379", "connection refused")
     return REDIS_URL
+
+
+def free_port_block(count: int, attempts: int = 50) -> int:
+    """A base port such that `count` consecutive ports from it are free right now."""
+    import random
+
+    for _ in range(attempts):
+        base = random.randrange(20000, 60000)
+        sockets: list[socket.socket] = []
+        try:
+            for offset in range(count):
+                s = socket.socket()
+                sockets.append(s)
+                s.bind(("127.0.0.1", base + offset))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+    raise RuntimeError(f"no block of {count} free ports found")

@@ -2,20 +2,21 @@
 
 Registry errors keep their own stable code (`registry.errors`); HTTP and validation errors use
 the gateway catalogue (`gateway.problems`). Validation failures are 400, not FastAPI's 422, and
-no handler ever puts a stack trace or a SQL statement in a response.
+no handler ever puts a stack trace or a SQL statement in a response. Every problem carries
+`Content-Language` (RULES.md, gateway behaviour): the catalogue's titles follow
+Accept-Language, the registry's own messages are English.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway.problems import CATALOGUE, PROBLEM_JSON, preferred_language
@@ -55,8 +56,10 @@ class ProblemResponder:
         title: str,
         status: int,
         detail: str,
+        language: Literal["ja", "en"] = "en",
         headers: dict[str, str] | None = None,
     ) -> Response:
+        """`language` is the language of `title` and `detail` (registry messages are English)."""
         rid = request_id(request)
         body: dict[str, Any] = {
             "type": self._type_base + code,
@@ -65,7 +68,7 @@ class ProblemResponder:
             "detail": detail,
             "request_id": rid,
         }
-        out = {"X-Request-ID": rid, **(headers or {})}
+        out = {"X-Request-ID": rid, "Content-Language": language, **(headers or {})}
         return Response(orjson.dumps(body), status, out, PROBLEM_JSON.decode())
 
     def from_catalogue(self, request: Request, status: int, detail: str) -> Response:
@@ -73,7 +76,9 @@ class ProblemResponder:
         kind = CATALOGUE[code]
         language = preferred_language(request.headers.get("accept-language", "").encode())
         title = kind.title_en if language == "en" else kind.title_ja
-        return self.respond(request, code=code, title=title, status=status, detail=detail)
+        return self.respond(
+            request, code=code, title=title, status=status, detail=detail, language=language
+        )
 
 
 def validation_detail(exc: RequestValidationError) -> str:
@@ -101,7 +106,3 @@ def install_problem_handlers(app: FastAPI, responder: ProblemResponder) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         return responder.from_catalogue(request, 400, validation_detail(exc))
-
-    @app.exception_handler(SQLAlchemyError)
-    async def store_down(request: Request, exc: SQLAlchemyError) -> Response:
-        return responder.from_catalogue(request, 503, "the registry store is unavailable")

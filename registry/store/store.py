@@ -14,13 +14,20 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, select, text
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy import Connection, Engine, make_url, select, text
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from registry.clock import Clock, utc_now
-from registry.errors import Conflict
+from registry.errors import Conflict, InvalidInput, StoreUnavailable
 from registry.models import SigningKeyView, UsageRow
 from registry.settings import Settings
 from registry.store.accounts import AccountsUnit
@@ -29,6 +36,7 @@ from registry.store.engine import make_engine
 from registry.store.migrate import upgrade_to_head
 from registry.store.tables import RegistryStateRow
 
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 PG_LOST_RACE = {"55P03", "40001", "40P01", "23505"}  # lock timeout, serialization, deadlock, unique
 CONFLICT_MESSAGE = "another change to the registry happened at the same time; retry"
 
@@ -63,7 +71,7 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Unit]:
         """One read-only transaction that sees a single consistent state of the registry."""
-        with self.engine.connect() as conn:
+        with _lost_race_is_conflict(), self.engine.connect() as conn:
             if self.dialect == "postgresql":
                 conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             with conn.begin(), Session(bind=conn) as session:
@@ -110,7 +118,8 @@ class Store:
 
 @contextmanager
 def _lost_race_is_conflict() -> Iterator[None]:
-    """Turn a lost race (lock wait timed out, unique key taken, stale row) into Conflict."""
+    """Turn a lost race (lock wait timed out, unique key taken, stale row) into Conflict, and a
+    database that cannot be reached into StoreUnavailable (503 / exit 2), never a traceback."""
     try:
         yield
     except StaleDataError as exc:
@@ -118,7 +127,15 @@ def _lost_race_is_conflict() -> Iterator[None]:
     except (OperationalError, IntegrityError) as exc:
         if _is_lost_race(exc):
             raise Conflict(CONFLICT_MESSAGE) from exc
+        if isinstance(exc, OperationalError):  # connection refused or lost, disk errors, …
+            raise StoreUnavailable(f"registry database unavailable: {_first_line(exc)}") from exc
         raise
+    except InterfaceError as exc:
+        raise StoreUnavailable(f"registry database unavailable: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc).__name__
 
 
 def _is_lost_race(exc: DBAPIError) -> bool:
@@ -132,11 +149,23 @@ def _is_lost_race(exc: DBAPIError) -> bool:
 def open_store(
     settings_or_url: Settings | str, *, lock_timeout: float = 5.0, clock: Clock = utc_now
 ) -> Store:
-    """Connect to the registry database and migrate it to the newest schema."""
+    """Connect to the registry database and migrate it to the newest schema.
+
+    A malformed URL is `InvalidInput`; an unreachable database is `StoreUnavailable`.
+    """
     url = settings_or_url if isinstance(settings_or_url, str) else settings_or_url.database_url
-    engine = make_engine(url, lock_timeout=lock_timeout)
     try:
-        upgrade_to_head(engine)
+        backend = make_url(url).get_backend_name()
+        if backend not in SUPPORTED_BACKENDS:
+            raise InvalidInput(
+                f"unsupported database {backend!r}: use sqlite:///PATH or postgresql+psycopg://…"
+            )
+        engine = make_engine(url, lock_timeout=lock_timeout)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise InvalidInput(f"invalid database URL {url!r}: {exc}") from exc
+    try:
+        with _lost_race_is_conflict():
+            upgrade_to_head(engine)
     except BaseException:
         engine.dispose()
         raise

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import TSUNAGU, stop, wait_http
-from tests.services import free_port
+from tests.services import free_port_block
 
 
 def _wait_for_output(log: Path, marker: str, process: subprocess.Popen[bytes]) -> str:
@@ -30,7 +30,7 @@ def _wait_for_output(log: Path, marker: str, process: subprocess.Popen[bytes]) -
 
 @pytest.mark.slow
 def test_demo_prints_curl_commands_that_work(tmp_path: Path) -> None:
-    port = free_port()
+    port = free_port_block(4)  # the demo listens on port and its upstreams on the next three
     log = tmp_path / "demo.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TSUNAGU_")}
     with log.open("wb") as out:

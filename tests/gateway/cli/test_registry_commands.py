@@ -222,7 +222,7 @@ def test_unreachable_database_is_one_line_exit_2(docs: dict[str, Path]) -> None:
     cli = Cli(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test?connect_timeout=2")
     result = cli("api", "list")
     assert result.exit_code == 2
-    assert "registry store unavailable" in one_error_line(result)
+    assert "registry database unavailable" in one_error_line(result)
 
 
 def test_consumers_lists_apps_that_called_a_version(
