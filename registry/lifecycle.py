@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
+from registry.address_policy import UpstreamGuard, UpstreamRefused
 from registry.errors import InvalidInput, Refused
 from registry.lint import is_open_data, lint_document, listing_fields
 from registry.models import (
@@ -46,9 +47,9 @@ def check_slug(slug: str) -> str:
     return slug
 
 
-def check_upstream_url(url: str) -> str:
-    """Syntax only (http/https, a host, no credentials, no fragment); the address itself is
-    checked by the gateway's SSRF guard when it connects."""
+def check_upstream_url(url: str, guard: UpstreamGuard) -> str:
+    """Syntax (http/https, a host, no credentials, no fragment) and the address policy for IP
+    literals and local names; resolved names are checked by the gateway when it connects."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -64,6 +65,10 @@ def check_upstream_url(url: str) -> str:
         raise InvalidInput(f"upstream URL {url!r} must not contain a fragment")
     if port == 0:
         raise InvalidInput(f"upstream URL {url!r} has an invalid port")
+    try:
+        guard.check_registration(parts.hostname)
+    except UpstreamRefused as exc:
+        raise InvalidInput(f"{exc}; an operator can allow it with TSUNAGU_UPSTREAM_ALLOW") from exc
     return url
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from registry import apps, lifecycle
+from registry.address_policy import UpstreamGuard
 from registry.clock import Clock, utc_now
 from registry.errors import Forbidden, InvalidInput, NotFound, Refused
 from registry.intake import default_slug, document_major_version, load_document
@@ -99,7 +100,9 @@ class RegistryService(apps.AppOperations):
         doc = lifecycle.as_stored(load_document(document))
         version = document_major_version(doc)
         slug = lifecycle.check_slug(slug) if slug is not None else default_slug(doc)
-        lifecycle.check_upstream_url(upstream_url)
+        lifecycle.check_upstream_url(
+            upstream_url, UpstreamGuard(self.settings.upstream_allow_list())
+        )
         now = self.clock()
         with self.store.write() as unit:
             if unit.provider(provider_id) is None:
