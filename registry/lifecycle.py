@@ -81,9 +81,12 @@ def check_transition(action: str, slug: str, version: str, state: VersionState) 
 
 
 def publish_blockers(report: LintReport) -> list[str]:
-    """Rule ids that block publishing: active errors, and REG-META-01 even when waived."""
-    blocking = {f.rule for f in report.active() if f.severity is Severity.ERROR}
-    blocking |= {f.rule for f in report.findings if f.rule == META_RULE and not f.suppressed}
+    """Rule ids that block publishing: every error an operator has not waived, and REG-META-01
+    even when waived. A provider's own `x-lint-ignore` hides an error from the score but does
+    not clear it for publication: RULES.md lets only an operator's recorded waiver do that."""
+    errors = [f for f in report.findings if f.severity is Severity.ERROR]
+    blocking = {f.rule for f in errors if not f.waived}
+    blocking |= {f.rule for f in errors if f.rule == META_RULE}
     return sorted(blocking)
 
 
@@ -91,7 +94,8 @@ def check_publishable(slug: str, version: str, report: LintReport) -> None:
     blockers = publish_blockers(report)
     if blockers:
         raise Refused(
-            f"cannot publish {slug}/{version}: unresolved lint errors {', '.join(blockers)}"
+            f"cannot publish {slug}/{version}: unresolved lint errors {', '.join(blockers)} "
+            "(x-lint-ignore does not clear errors; an operator waiver does)"
         )
 
 
