@@ -45,6 +45,7 @@ from gateway.proxy.client import UpstreamClient
 from gateway.proxy.handler import ProxyHandler
 from gateway.proxy.ssrf import UpstreamGuard
 from gateway.ratelimit.counter import WindowCounter, build_counter
+from gateway.routers_limiter import build_router_limiter, install_limiter
 from gateway.sandbox.cache import SandboxIndexCache
 from gateway.sandbox.handler import SandboxHandler
 from gateway.snapshots import SnapshotHolder, SnapshotRefresher
@@ -123,6 +124,7 @@ def create_app(
         "api": ProxyHandler(upstream_client, settings, problems),
         "sandbox": SandboxHandler(problems, SandboxIndexCache()),
     }
+    limiter = build_router_limiter(settings)
     oauth = build_oauth_router(
         settings,
         clients=service,
@@ -132,6 +134,7 @@ def create_app(
         verify_secret=verify_secret,
         hash_secret=hash_secret,
         scopes_supported=lambda: sorted({slug for slug, _ in holder.current.routes}),
+        rate_limit=limiter.limit(f"{settings.token_per_minute}/minute"),
     )
     admin = build_admin_app(
         service, principal_from_bearer(verifier), public_url=settings.public_url
@@ -143,6 +146,7 @@ def create_app(
         routers=(oauth,),
         mounts=(("/admin/v1", wake_after_writes(admin, refresher.wake)),),
     )
+    install_limiter(platform, limiter, problems)
     platform.router.lifespan_context = _lifespan(runtime)
     fallback = cast(DataPlaneApp, platform)  # Starlette's ASGI types are wider than ours
     return DataPlane(

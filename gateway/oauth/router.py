@@ -7,7 +7,7 @@ gets 429 `invalid_client` with `Retry-After` before its secret is even looked at
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
@@ -108,6 +108,9 @@ def _metadata(settings: Settings, scopes: Sequence[str]) -> dict[str, object]:
     }
 
 
+RouteHandler = Callable[[Request], Awaitable[Response]]
+
+
 def build_oauth_router(
     settings: Settings,
     *,
@@ -119,8 +122,12 @@ def build_oauth_router(
     hash_secret: Callable[[str], str],
     throttle: FailureThrottle | None = None,
     scopes_supported: Callable[[], Sequence[str]] = tuple,
+    rate_limit: Callable[[RouteHandler], RouteHandler] = lambda handler: handler,
 ) -> APIRouter:
-    """The router; call `ring.ensure()` at start-up before serving (it creates the first key)."""
+    """The router; call `ring.ensure()` at start-up before serving (it creates the first key).
+
+    `rate_limit` decorates the three POST endpoints (the platform passes slowapi's per-peer
+    limit); the failure throttle below it slows repeated bad credentials on its own."""
     server = OAuthServer(
         clients=clients,
         issuer=TokenIssuer(ring, settings),
@@ -138,7 +145,9 @@ def build_oauth_router(
         async def handler(request: Request) -> Response:
             return await endpoints.handle(request, endpoint)
 
-        router.add_api_route(path, handler, methods=["POST"], include_in_schema=False)
+        # slowapi keys its limits by the function's qualified name: one name per endpoint
+        handler.__name__ = handler.__qualname__ = "oauth_" + path.rsplit("/", 1)[-1]
+        router.add_api_route(path, rate_limit(handler), methods=["POST"], include_in_schema=False)
 
     _post("/oauth/token", server.token)
     _post("/oauth/introspect", server.introspect)
