@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import shlex
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -71,7 +72,8 @@ async def run_demo(settings: Settings, host: str, port: int) -> None:
         log_level="warning",
     )
     server = uvicorn.Server(config)
-    print(instructions(settings.public_url, credentials), flush=True)
+    credentials_path = settings.var_dir / "demo-credentials.json"
+    print(instructions(settings.public_url, credentials, credentials_path), flush=True)
     try:
         await server.serve()
     finally:
@@ -79,7 +81,7 @@ async def run_demo(settings: Settings, host: str, port: int) -> None:
             await runner.cleanup()
 
 
-def instructions(base: str, credentials: dict[str, Any]) -> str:
+def instructions(base: str, credentials: dict[str, Any], credentials_path: Path) -> str:
     dev = credentials["developer_app"]
     sandbox = credentials["sandbox_app"]
     op = credentials["operator"]
@@ -97,7 +99,7 @@ def instructions(base: str, credentials: dict[str, Any]) -> str:
     lines = [
         "",
         f"Tsunagu demo is running on {base}  (Ctrl-C to stop)",
-        "Credentials: var/demo-credentials.json",
+        f"Credentials: {credentials_path}",
         "",
         "# a production token for the developer app, then three government APIs:",
         f"TOKEN={token(dev)}",

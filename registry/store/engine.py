@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from registry.errors import InvalidInput
+
 
 def _dumps(value: Any) -> str:
     """JSON text as stored: Japanese stays readable and round-trips exactly."""
@@ -32,7 +34,12 @@ def make_engine(url: str, *, lock_timeout: float) -> Engine:
 def _sqlite_engine(url: str, lock_timeout: float) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidInput(
+                f"cannot create the folder of the SQLite database {database}: {exc.strerror}"
+            ) from exc
     engine = create_engine(url, json_serializer=_dumps, connect_args={"timeout": lock_timeout})
     busy_ms = int(lock_timeout * 1000)
 
