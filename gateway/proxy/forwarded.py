@@ -19,6 +19,11 @@ class ClientAddress:
         entries = [p.strip() for p in (trusted_proxies or "").split(",") if p.strip()]
         self._trusted = tuple(ipaddress.ip_network(e, strict=False) for e in entries)
 
+    @property
+    def enabled(self) -> bool:
+        """True when some proxy is trusted (otherwise the peer is always the client)."""
+        return bool(self._trusted)
+
     def resolve(self, peer: str, headers: list[Header]) -> str:
         if not self._trusted or not self._is_trusted(peer):
             return peer
