@@ -13,6 +13,7 @@ import base64
 import json
 import shutil
 import sys
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Sequence
@@ -21,6 +22,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from joserfc import jwt
+from joserfc.jwk import OctKey
 
 from load_tests import procs
 from registry.demo_apis import DEMO_DOCUMENTS
@@ -144,3 +147,10 @@ def public_pem(base_url: str) -> bytes:
 
 def _b64int(value: str) -> int:
     return int.from_bytes(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)), "big")
+
+
+def hs256_token(secret: str, subject: str, lifetime_seconds: int = 3600) -> str:
+    """An HS256 token with the probe's claims, for HAProxy's HS256 reference frontend only."""
+    now = int(time.time())
+    claims = {"sub": subject, "aud": "bench", "iat": now, "exp": now + lifetime_seconds}
+    return jwt.encode({"alg": "HS256"}, claims, OctKey.import_key(secret))

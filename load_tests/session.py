@@ -9,6 +9,7 @@ the gateway with two workers each, closed loop only (PERFORMANCE-PROBE.md §4.1,
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -128,16 +129,21 @@ class Session:
         return Target(f"{layout}/nginx", url, started.pid)
 
     def _haproxy(self, stack: ExitStack, pem: bytes, token: str, cpus: Cpus) -> list[Target]:
-        """HAProxy plain and full; a malformed-token check proves the full one verifies."""
-        plain, full = procs.free_port(), procs.free_port()
+        """HAProxy plain, full ES256 and full HS256; malformed-token checks prove they verify."""
+        plain, full, hs256 = procs.free_port(), procs.free_port(), procs.free_port()
+        secret = secrets.token_urlsafe(32)
         started = targets.haproxy(
-            stack, self.run_dir, cpus, pem,
-            plain_port=plain, full_port=full, upstream_port=self.upstream_port,
+            stack, self.run_dir, cpus, pem, plain_port=plain, full_port=full,
+            hs256_port=hs256, hs256_secret=secret, upstream_port=self.upstream_port,
         )  # fmt: skip
         path, bearer = targets.PLAIN_PATH, (f"Authorization: Bearer {token}",)
-        full_url = f"http://127.0.0.1:{full}{path}"
+        full_url, hs256_url = (f"http://127.0.0.1:{p}{path}" for p in (full, hs256))
+        hs256_bearer = (f"Authorization: Bearer {gateway.hs256_token(secret, 'bench')}",)
+        malformed = (targets.MALFORMED,)
         return [
             Target("A/haproxy", f"http://127.0.0.1:{plain}{path}", started.pid),
             Target("A/haproxy-full", full_url, started.pid, bearer),
-            Target("A/haproxy-full-check", full_url, started.pid, (targets.MALFORMED,), "401"),
+            Target("A/haproxy-full-hs256", hs256_url, started.pid, hs256_bearer),
+            Target("A/haproxy-full-check", full_url, started.pid, malformed, "401"),
+            Target("A/haproxy-full-hs256-check", hs256_url, started.pid, malformed, "401"),
         ]
