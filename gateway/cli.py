@@ -4,15 +4,11 @@ A thin door onto `RegistryService`, the same code path the admin API uses. Exit 
 1 refused (lint errors, bad state, forbidden), 2 bad input (unreadable file, unknown API,
 invalid arguments, unreachable store), always with one line on stderr and never a traceback.
 
-Commands that live elsewhere (`serve`, `demo`, `portal build`) plug in through
-`EXTENSION_MODULES`: each listed module defines `register(app: typer.Typer) -> None` and is
-imported only when it exists, so the registry commands work on their own.
+`serve` and `demo` live in `gateway.cli_serve`, which registers them on the root app.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import re
 import sys
 from collections.abc import Iterator
@@ -25,6 +21,7 @@ import typer
 from pydantic import ValidationError
 
 from gateway import cli_output as out
+from gateway import cli_serve
 from gateway.cli_output import OutputFormat
 from registry.errors import InvalidInput, RegistryError
 from registry.intake import load_document
@@ -36,7 +33,6 @@ from registry.store import open_store
 
 # The integrator's commands: `gateway.cli_serve` adds `serve` and `demo`, `gateway.cli_portal`
 # adds `portal build`. Add a module here to add commands; nothing else changes.
-EXTENSION_MODULES: tuple[str, ...] = ("gateway.cli_serve", "gateway.cli_portal")
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -250,9 +246,7 @@ def build_cli() -> typer.Typer:
     apps = group("Apps (OAuth clients).")
     apps.command("create")(app_create)
     root.add_typer(apps, name="app")
-    for module_name in EXTENSION_MODULES:
-        if importlib.util.find_spec(module_name) is not None:
-            importlib.import_module(module_name).register(root)
+    cli_serve.register(root)
     return root
 
 

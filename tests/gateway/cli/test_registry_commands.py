@@ -7,9 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-import gateway.cli
 from registry.models import UsageRow, sunset_instant
 from registry.service import RegistryService
 from registry.settings import load_settings
@@ -257,17 +255,6 @@ def test_consumers_lists_apps_that_called_a_version(
     assert text[0].split() == ["CLIENT_ID", "APP", "OWNER", "LAST_CALL", "COUNT"]
     assert text[1].split()[:3] == [app["client_id"], "図書館マップ", "dev@example.jp"]
     assert text[1].split()[-1] == "3"
-
-
-def test_extension_modules_add_commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        gateway.cli,
-        "EXTENSION_MODULES",
-        ("tests.gateway.cli.sample_extension", "tests.gateway.cli.not_there"),
-    )
-    result = CliRunner().invoke(gateway.cli.build_cli(), ["hello", "世界"])
-    assert result.exit_code == 0, result.output
-    assert result.stdout == "こんにちは 世界\n"
 
 
 def test_bare_groups_print_their_help(cli: Cli) -> None:
