@@ -207,6 +207,19 @@ def app_create(
     out.emit(fmt, out.created_app_json(created), out.created_app_lines(created))
 
 
+def app_api_key(
+    client_id: Annotated[str, typer.Argument(help="the app that owns the key")],
+    apis: Annotated[str, typer.Option("--apis", help='open-data API slugs, e.g. "postal"')],
+    fmt: Fmt = OutputFormat.TEXT,
+) -> None:
+    """Issue an API key (X-API-Key header) for open-data APIs; it is printed this once only."""
+    slugs = [s for s in re.split(r"[\s,]+", apis) if s]
+    with registry() as svc:
+        key = svc.create_api_key(cli_operator(), client_id, slugs)
+    document = {"api_key": key, "client_id": client_id, "apis": slugs}
+    out.emit(fmt, document, [f"api_key: {key}", "The key is shown only this once; store it now."])
+
+
 def help_when_bare(ctx: typer.Context) -> None:
     """A group called without a command prints its help and exits 0."""
     if ctx.invoked_subcommand is None:
@@ -245,6 +258,7 @@ def build_cli() -> typer.Typer:
     root.add_typer(api, name="api")
     apps = group("Apps (OAuth clients).")
     apps.command("create")(app_create)
+    apps.command("api-key")(app_api_key)
     root.add_typer(apps, name="app")
     cli_serve.register(root)
     return root

@@ -12,7 +12,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, status
 
-from gateway.admin.schemas import AppIn, DeprecateIn, ProviderIn, RegisterIn, WaiveIn
+from gateway.admin.schemas import (
+    ApiKeyIn,
+    ApiKeyOut,
+    AppIn,
+    DeprecateIn,
+    ProviderIn,
+    RegisterIn,
+    WaiveIn,
+)
 from registry.models import (
     ApiSummary,
     ApiVersionView,
@@ -50,6 +58,12 @@ def accounts_router(service: RegistryService, principal: PrincipalDependency) ->
     def create_app(actor: Actor, body: AppIn) -> CreatedApp:
         """Create an app; the response is the only place its client secret ever appears."""
         return service.create_app(actor, body.name, body.owner, body.scopes, body.sandbox)
+
+    @router.post("/apps/{client_id}/api-keys", status_code=status.HTTP_201_CREATED, tags=["apps"])
+    def create_api_key(actor: Actor, client_id: str, body: ApiKeyIn) -> ApiKeyOut:
+        """An API key for open-data APIs; the response is the only place it ever appears."""
+        key = service.create_api_key(actor, client_id, body.apis)
+        return ApiKeyOut(api_key=key, client_id=client_id, apis=body.apis)
 
     @router.get("/changes", tags=["change log"])
     def change_log(

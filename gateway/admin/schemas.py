@@ -46,3 +46,13 @@ class AppIn(Body):
     owner: str = Field(min_length=3, description="owner e-mail")
     scopes: list[str] = Field(default_factory=list, description="API slugs")
     sandbox: bool = False
+
+
+class ApiKeyIn(Body):
+    apis: list[str] = Field(min_length=1, description="open-data API slugs")
+
+
+class ApiKeyOut(BaseModel):
+    api_key: str
+    client_id: str
+    apis: list[str]

@@ -40,7 +40,12 @@ FOREIGN: list[Case] = [
         {"id": "prov-c", "name_ja": "甲", "name_en": "C", "contact": "c@example.jp"},
     ),
 ]
-SEPARATELY = {("GET", "/apis"), ("GET", "/changes"), ("POST", "/apps")}
+SEPARATELY = {
+    ("GET", "/apis"),
+    ("GET", "/changes"),
+    ("POST", "/apps"),
+    ("POST", "/apps/{client_id}/api-keys"),
+}
 
 
 def fill(template: str) -> str:
@@ -146,3 +151,22 @@ async def test_operator_only_functions_and_developers(client: AsyncClient) -> No
     operator_plan = await client.put(f"{BASE}{own}/plan", json={"per_minute": 5}, headers=OPERATOR)
     assert operator_plan.status_code == 200, operator_plan.text
     assert operator_plan.json()["plan"]["per_minute"] == 5
+
+
+async def test_api_keys_need_the_operator_or_the_owner_and_an_open_data_api(
+    client: AsyncClient,
+) -> None:
+    await setup_two_providers(client)
+    app = await client.post(
+        f"{BASE}/apps",
+        json={"name": "k", "owner": "dev@example.jp", "scopes": ["a-api"]},
+        headers=OPERATOR,
+    )
+    assert app.status_code == 201, app.text
+    url = f"{BASE}/apps/{app.json()['client_id']}/api-keys"
+    assert_problem(
+        await client.post(url, json={"apis": ["a-api"]}, headers=provider("prov-a")), 403
+    )
+    refused = await client.post(url, json={"apis": ["a-api"]}, headers=OPERATOR)
+    assert refused.status_code in (400, 409), refused.text  # a-api is not open data
+    assert_problem(await client.post(url, json={"apis": []}, headers=OPERATOR), 400)

@@ -69,6 +69,7 @@ async def test_openapi_document_lists_the_routes(client: AsyncClient) -> None:
         "/providers",
         "/providers/{provider_id}",
         "/apps",
+        "/apps/{client_id}/api-keys",
         "/changes",
         "/apis",
         "/apis/{slug}/{version}",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from registry.demo_apis import DEMO_DOCUMENTS
 from registry.models import UsageRow, sunset_instant
 from registry.service import RegistryService
 from registry.settings import load_settings
@@ -262,3 +263,26 @@ def test_bare_groups_print_their_help(cli: Cli) -> None:
         result = cli(*args)
         assert result.exit_code == 0, args
         assert command in result.stdout
+
+
+def test_app_api_key_for_an_open_data_api(cli: Cli, provider: str) -> None:
+    postal = next(p for p in DEMO_DOCUMENTS if p.stem == "postal")
+    cli.json(
+        "api",
+        "register",
+        str(postal),
+        "--provider",
+        provider,
+        "--upstream",
+        "https://postal.example.go.jp/v1",
+    )
+    cli.json("api", "publish", "postal", "v1")
+    app = cli.json(
+        "app", "create", "--name", "地図", "--owner", "dev@example.jp", "--scopes", "postal"
+    )
+    issued = cli.json("app", "api-key", app["client_id"], "--apis", "postal")
+    assert issued["client_id"] == app["client_id"] and issued["apis"] == ["postal"]
+    assert len(issued["api_key"]) >= 40
+    unknown = cli("app", "api-key", "tsu_nobody", "--apis", "postal")
+    assert unknown.exit_code == 2
+    assert one_error_line(unknown)
