@@ -31,34 +31,19 @@ class App:
         return str(response.json()["access_token"])
 
 
-@dataclass
-class Deployment:
-    server: Server
-    env: dict[str, str]
-    upstream: str
-    tmp: Path
-
-    def app(self, scopes: str, *, sandbox: bool = False) -> App:
-        args = ["app", "create", "--name", "e2e", "--owner", "dev@example.jp", "--scopes", scopes]
-        out = json.loads(
-            cli(self.env, *args, *(["--sandbox"] if sandbox else []), "--format", "json").stdout
-        )
-        return App(out["client_id"], out["client_secret"])
+def create_app(env: dict[str, str], scopes: str, *, sandbox: bool = False) -> App:
+    """`tsunagu app create` as an operator would run it; the secret is read from its output."""
+    args = ["app", "create", "--name", "e2e", "--owner", "dev@example.jp", "--scopes", scopes]
+    out = json.loads(
+        cli(env, *args, *(["--sandbox"] if sandbox else []), "--format", "json").stdout
+    )
+    return App(out["client_id"], out["client_secret"])
 
 
-def publish(env: dict[str, str], document: Path, slug: str, upstream: str) -> None:
-    cli(env, "api", "register", str(document), "--provider", "nta", "--upstream", upstream)
-    cli(env, "api", "publish", slug, document.stem.rsplit("-", 1)[1])
-
-
-@pytest.fixture(scope="module")
-def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    tmp = tmp_path_factory.mktemp("e2e")
-    env = {
-        "TSUNAGU_DATABASE_URL": f"sqlite:///{tmp / 'tsunagu.db'}",
-        "TSUNAGU_UPSTREAM_ALLOW": "127.0.0.1",
-        "TSUNAGU_VAR_DIR": str(tmp / "var"),
-    }
+def seed_echo(
+    env: dict[str, str], tmp: Path, upstream: str, majors: tuple[int, ...] = (1,)
+) -> None:
+    """Provider `nta` with the API `echo` (the houjin document) published for each major."""
     cli(
         env,
         "provider",
@@ -71,9 +56,41 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         "--contact",
         "api@nta.example.go.jp",
     )
+    for major in majors:
+        document = write_variant(tmp, "houjin", "echo", major)
+        cli(
+            env,
+            "api",
+            "register",
+            str(document),
+            "--provider",
+            "nta",
+            "--upstream",
+            f"{upstream}/v{major}",
+        )
+        cli(env, "api", "publish", "echo", f"v{major}")
+
+
+@dataclass
+class Deployment:
+    server: Server
+    env: dict[str, str]
+    upstream: str
+    tmp: Path
+
+    def app(self, scopes: str, *, sandbox: bool = False) -> App:
+        return create_app(self.env, scopes, sandbox=sandbox)
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    tmp = tmp_path_factory.mktemp("e2e")
+    env = {
+        "TSUNAGU_DATABASE_URL": f"sqlite:///{tmp / 'tsunagu.db'}",
+        "TSUNAGU_UPSTREAM_ALLOW": "127.0.0.1",
+        "TSUNAGU_VAR_DIR": str(tmp / "var"),
+    }
     with upstream_server(echo_app) as upstream:
-        for major in (1, 2):
-            doc = write_variant(tmp, "houjin", "echo", major)
-            publish(env, doc, "echo", f"{upstream}/v{major}")
+        seed_echo(env, tmp, upstream, majors=(1, 2))
         with serve(env, tmp) as server:
             yield Deployment(server, env, upstream, tmp)

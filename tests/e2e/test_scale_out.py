@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterator
 from contextlib import ExitStack
 
@@ -11,9 +10,8 @@ import aiohttp
 import pytest
 import requests
 
-from tests.e2e.conftest import App, publish
-from tests.e2e.documents import write_variant
-from tests.e2e.harness import Server, cli, serve
+from tests.e2e.conftest import App, create_app, seed_echo
+from tests.e2e.harness import Server, serve
 from tests.e2e.test_gateway import poll
 from tests.e2e.upstream import echo_app, upstream_server
 from tests.services import postgres_schema, redis_url_or_skip
@@ -37,41 +35,14 @@ def cluster(
             "TSUNAGU_IP_PER_MINUTE": "100000",
             "TSUNAGU_VAR_DIR": str(tmp / "var"),
         }
-        cli(
-            env,
-            "provider",
-            "add",
-            "nta",
-            "--name-ja",
-            "国税庁",
-            "--name-en",
-            "NTA",
-            "--contact",
-            "api@nta.example.go.jp",
-        )
         upstream = stack.enter_context(upstream_server(echo_app))
-        publish(env, write_variant(tmp, "houjin", "echo", 1), "echo", f"{upstream}/v1")
+        seed_echo(env, tmp, upstream)
         servers = [stack.enter_context(serve(env, tmp)) for _ in range(2)]
         yield servers, env
 
 
 def _app(env: dict[str, str], scopes: str) -> App:
-    out = json.loads(
-        cli(
-            env,
-            "app",
-            "create",
-            "--name",
-            "scale",
-            "--owner",
-            "ops@example.jp",
-            "--scopes",
-            scopes,
-            "--format",
-            "json",
-        ).stdout
-    )
-    return App(out["client_id"], out["client_secret"])
+    return create_app(env, scopes)
 
 
 def test_a_cli_change_reaches_every_instance(cluster: tuple[list[Server], dict[str, str]]) -> None:

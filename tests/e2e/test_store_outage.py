@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.e2e.conftest import App, publish
-from tests.e2e.documents import write_variant
-from tests.e2e.harness import cli, serve
+from tests.e2e.conftest import create_app, seed_echo
+from tests.e2e.harness import serve
 from tests.e2e.tcp_forwarder import TcpForwarder
 from tests.e2e.test_gateway import poll
 from tests.e2e.upstream import echo_app, upstream_server
@@ -29,36 +27,10 @@ def test_gateway_serves_the_last_snapshot_while_the_store_is_down(tmp_path: Path
                 "TSUNAGU_UPSTREAM_ALLOW": "127.0.0.1",
                 "TSUNAGU_VAR_DIR": str(tmp_path / "var"),
             }
-            cli(
-                env,
-                "provider",
-                "add",
-                "nta",
-                "--name-ja",
-                "国税庁",
-                "--name-en",
-                "NTA",
-                "--contact",
-                "api@nta.example.go.jp",
-            )
-            publish(env, write_variant(tmp_path, "houjin", "echo", 1), "echo", f"{upstream}/v1")
-            out = json.loads(
-                cli(
-                    env,
-                    "app",
-                    "create",
-                    "--name",
-                    "o",
-                    "--owner",
-                    "o@example.jp",
-                    "--scopes",
-                    "echo",
-                    "--format",
-                    "json",
-                ).stdout
-            )
+            seed_echo(env, tmp_path, upstream)
+            app = create_app(env, "echo")
             with serve(env, tmp_path) as server:
-                token = App(out["client_id"], out["client_secret"]).token(server)
+                token = app.token(server)
                 url = server.base_url + "/api/echo/v1/corporations"
                 auth = {"Authorization": f"Bearer {token}"}
                 assert requests.get(url, headers=auth, timeout=10).status_code == 200
@@ -71,7 +43,7 @@ def test_gateway_serves_the_last_snapshot_while_the_store_is_down(tmp_path: Path
                 refused = requests.post(
                     server.base_url + "/oauth/token",
                     data={"grant_type": "client_credentials"},
-                    auth=(out["client_id"], out["client_secret"]),
+                    auth=(app.client_id, app.client_secret),
                     timeout=30,
                 )
                 assert refused.status_code == 503, refused.text
