@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Literal
+from urllib.parse import unquote_to_bytes
 
 from gateway.pipeline import Exchange, Handler, Message, Policy, Receive, Reply, Scope, Send
 from gateway.problems import ProblemRenderer, preferred_language
@@ -132,10 +133,10 @@ class DataPlane:
             if reply is not None:
                 await send_reply(exchange, reply, send)
                 return
-        if not _safe_path(exchange.rest_path):
+        if not _safe_path(exchange.rest_path) or not _utf8_path(exchange.scope):
             reply = self._problems.reply(
                 "bad-request",
-                "The path contains dot segments or backslashes.",
+                "The path contains dot segments, backslashes or bytes that are not UTF-8.",
                 request_id=exchange.request_id,
                 language=exchange.language,
             )
@@ -164,6 +165,19 @@ class DataPlane:
                 _log.exception(
                     "policy %s failed on completion of %s", policy.name, exchange.request_id
                 )
+
+
+def _utf8_path(scope: Scope) -> bool:
+    """False when the percent-decoded path is not UTF-8: the server has already replaced such
+    bytes with U+FFFD, so forwarding `scope["path"]` would send the upstream another path."""
+    raw = scope.get("raw_path")
+    if not raw or b"%" not in raw:
+        return True
+    try:
+        unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _safe_path(rest_path: str) -> bool:

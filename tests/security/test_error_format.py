@@ -148,6 +148,23 @@ def test_odd_bytes_in_paths_never_cause_a_server_error(gateway: Gateway, path: s
         assert_problem(response, response.status_code)
 
 
+def test_paths_that_are_not_utf8_are_400_and_never_forwarded(gateway: Gateway) -> None:
+    """Regression: `%ff` reached the upstream as `%EF%BF%BD` (U+FFFD), a different path."""
+    seen = gateway.seeded.upstream.seen
+    before = len(seen)
+    token = bearer(gateway.token("consumer"))
+    for path in (
+        "/api/secapi/v3/%ff",
+        "/api/secapi/v3/a%c0%ae%c0%ae/b",
+        "/api/secapi/v3/%ed%a0%80",
+    ):
+        assert_problem(gateway.http.get(path, headers=token), 400, "bad-request")
+    fine = gateway.http.get("/api/secapi/v3/%E6%97%A5%EF%BF%BD", headers=token)
+    assert fine.status_code == 200
+    assert seen[-1].raw_path == "/secapi/v3/%E6%97%A5%EF%BF%BD"
+    assert len(seen) == before + 1
+
+
 def test_huge_headers_are_refused_cleanly(gateway: Gateway) -> None:
     for headers in ({"X-Big": "a" * 70_000}, {f"X-H{i}": "v" for i in range(300)}):
         try:
