@@ -80,7 +80,7 @@ class Session:
                 measure_round(target, self.plan, load, full=full, warmup=warmup and number == 0)
                 closed = target.runs[-1]["closed"]
                 self.say(
-                    f"  {target.name:<16} round {number + 1}: {closed['rps']:>9,.0f} rps, "
+                    f"  {target.name:<21} round {number + 1}: {closed['rps']:>9,.0f} rps, "
                     f"{closed['cpu_us_per_request'] or 0:>7.1f} CPU µs/req, "
                     f"p50 {closed['p50_ms']:.2f} ms, p99 {closed['p99_ms']:.2f} ms"
                 )
