@@ -11,6 +11,7 @@ import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 import pytest
 
@@ -24,9 +25,9 @@ def services_required() -> bool:
     return os.environ.get("TSUNAGU_REQUIRE_SERVICES") == "1"
 
 
-def unavailable(what: str, why: str) -> None:
+def unavailable(what: str, why: str) -> NoReturn:
     """Skip, or fail when CI requires every service."""
-    message = f"{what} is not reachable ({why})"
+    message = f"{what} is not available ({why})"
     if services_required():
         pytest.fail(message + " and TSUNAGU_REQUIRE_SERVICES=1", pytrace=False)
     pytest.skip(message)

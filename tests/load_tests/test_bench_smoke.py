@@ -13,6 +13,7 @@ import pytest
 
 from load_tests import bench
 from load_tests.goals import GOALS
+from tests.services import unavailable
 
 pytestmark = pytest.mark.slow
 
@@ -22,9 +23,9 @@ B_TARGETS = {"B/nginx", "B/gateway"}
 
 @pytest.fixture(scope="module")
 def quick_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict[str, object]]:
-    missing = [t for t in ("wrk", "nginx") if shutil.which(t) is None]
+    missing = [t for t in ("wrk", "nginx", "haproxy") if shutil.which(t) is None]
     if missing:
-        pytest.skip(f"missing {', '.join(missing)} (apt-get install -y wrk nginx-light haproxy)")
+        unavailable(", ".join(missing), "apt-get install -y wrk nginx-light haproxy")
     output = tmp_path_factory.mktemp("bench")
     status = bench.main(["--quick", "--output", str(output)])
     (report_file,) = output.glob("*.json")
