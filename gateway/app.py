@@ -13,13 +13,11 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import cast
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 from gateway.admin.app import build_admin_app
-from gateway.asgi import ASGIApp as DataPlaneApp
 from gateway.asgi import DataPlane, Kind
 from gateway.invalidation import Invalidation, build_invalidation
 from gateway.invalidation.local import WakingRevocations, wake_after_writes
@@ -30,18 +28,20 @@ from gateway.oauth.router import build_oauth_router
 from gateway.oauth.verifier import TokenVerifier
 from gateway.pipeline import Handler, Policy
 from gateway.platform_app import ReadinessCheck, build_platform_app
+from gateway.platform_envelope import PlatformEnvelope
 from gateway.policies.auth import AuthenticationPolicy
 from gateway.policies.cors import CorsPolicy
 from gateway.policies.deprecation import DeprecationPolicy
 from gateway.policies.metrics import MetricsPolicy
 from gateway.policies.ratelimit import IpRateLimitPolicy, RateLimitPolicy
-from gateway.policies.request_id import RequestIdPolicy
+from gateway.policies.request_id import RequestIdPolicy, RequestIds
 from gateway.policies.route import RoutePolicy
 from gateway.policies.scope import ScopePolicy
 from gateway.policies.security_headers import SecurityHeadersPolicy
 from gateway.policies.usage import UsagePolicy
 from gateway.problems import ProblemRenderer
 from gateway.proxy.client import UpstreamClient
+from gateway.proxy.forwarded import ClientAddress
 from gateway.proxy.handler import ProxyHandler
 from gateway.proxy.ssrf import UpstreamGuard
 from gateway.ratelimit.counter import WindowCounter, build_counter
@@ -87,6 +87,7 @@ def create_app(
     holder.on_replace(lambda s: metrics.snapshot_loaded(s.generation, time.time()))
     metrics.snapshot_loaded(holder.current.generation, time.time())
     problems = ProblemRenderer(settings.public_url)
+    ids = RequestIds()
     verifier = TokenVerifier(holder, settings)
     counter = build_counter(
         settings.redis_url,
@@ -108,7 +109,7 @@ def create_app(
     # browsers send no credentials on it; the per-IP limit runs before authentication so that
     # token guessing is throttled too; metrics and usage act in on_complete.
     policies: tuple[Policy, ...] = (
-        RequestIdPolicy(),
+        RequestIdPolicy(ids),
         SecurityHeadersPolicy(settings),
         RoutePolicy(holder, problems, utc_now),
         CorsPolicy(),
@@ -148,9 +149,9 @@ def create_app(
     )
     install_limiter(platform, limiter, problems)
     platform.router.lifespan_context = _lifespan(runtime)
-    fallback = cast(DataPlaneApp, platform)  # Starlette's ASGI types are wider than ours
+    envelope = PlatformEnvelope(platform, problems, ClientAddress(settings.trusted_proxies), ids)
     return DataPlane(
-        policies, handlers, problems, fallback, trusted_proxies=settings.trusted_proxies
+        policies, handlers, problems, envelope, trusted_proxies=settings.trusted_proxies
     )
 
 

@@ -79,17 +79,7 @@ class DataPlane:
                         self._exchange(scope, receive, kind, path[len(prefix) :]), send
                     )
                     return
-            scope = self._with_client(scope)
         await self._fallback(scope, receive, send)
-
-    def _with_client(self, scope: Scope) -> Scope:
-        """The platform routers (token endpoint throttle, slowapi) see the same client address
-        as the data plane: X-Forwarded-For counts only behind a trusted proxy."""
-        client = scope.get("client")
-        if not self._client_address.enabled or not client:
-            return scope
-        resolved = self._client_address.resolve(client[0], scope["headers"])
-        return scope if resolved == client[0] else {**scope, "client": (resolved, client[1])}
 
     def _exchange(self, scope: Scope, receive: Receive, kind: Kind, tail: str) -> Exchange:
         slug, _, rest = tail.partition("/")

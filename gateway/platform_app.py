@@ -98,6 +98,11 @@ def _install_problem_handlers(app: FastAPI, problems: ProblemRenderer) -> None:
         log.warning("%s %s: %s", request.method, request.url.path, exc.message)
         return render(request, exc.status, exc.message)
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        # Starlette re-raises after this answer; the platform envelope logs it with the id.
+        return render(request, 500, "An unexpected error occurred; it has been logged.")
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         return render(request, 400, "; ".join(str(e.get("msg")) for e in exc.errors()))

@@ -106,3 +106,8 @@ def install_problem_handlers(app: FastAPI, responder: ProblemResponder) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         return responder.from_catalogue(request, 400, validation_detail(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        # Starlette re-raises after this answer; the platform envelope logs it with the id.
+        return responder.from_catalogue(request, 500, "An unexpected error occurred.")

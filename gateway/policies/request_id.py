@@ -22,22 +22,30 @@ def sane_request_id(value: bytes | None) -> bool:
     )
 
 
-class RequestIdPolicy:
-    """Sets `exchange.request_id` and adds `x-request-id` to every response."""
-
-    name = "request_id"
+class RequestIds:
+    """The caller's id when sane, else a new one (random per-process prefix plus a counter)."""
 
     def __init__(self) -> None:
         self._prefix = os.urandom(8).hex()
         self._counter = itertools.count(1)
 
+    def choose(self, offered: bytes | None) -> bytes:
+        if offered is not None and sane_request_id(offered):
+            return offered
+        return f"{self._prefix}{next(self._counter):08x}".encode()
+
+
+class RequestIdPolicy:
+    """Sets `exchange.request_id` and adds `x-request-id` to every response."""
+
+    name = "request_id"
+
+    def __init__(self, ids: RequestIds | None = None) -> None:
+        self._ids = ids or RequestIds()
+
     async def on_request(self, exchange: Exchange) -> Reply | None:
-        value = exchange.header(b"x-request-id")
-        if value is not None and sane_request_id(value):
-            exchange.request_id = value.decode("ascii")
-        else:
-            value = f"{self._prefix}{next(self._counter):08x}".encode()
-            exchange.request_id = value.decode("ascii")
+        value = self._ids.choose(exchange.header(b"x-request-id"))
+        exchange.request_id = value.decode("ascii")
         exchange.response_headers.append((b"x-request-id", value))
         return None
 
