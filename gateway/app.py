@@ -32,8 +32,9 @@ from gateway.platform_envelope import PlatformEnvelope
 from gateway.policies.auth import AuthenticationPolicy
 from gateway.policies.cors import CorsPolicy
 from gateway.policies.deprecation import DeprecationPolicy
+from gateway.policies.ip_guard import IpRateLimitPolicy
 from gateway.policies.metrics import MetricsPolicy
-from gateway.policies.ratelimit import IpRateLimitPolicy, RateLimitPolicy
+from gateway.policies.ratelimit import RateLimitPolicy
 from gateway.policies.request_id import RequestIdPolicy, RequestIds
 from gateway.policies.route import RoutePolicy
 from gateway.policies.scope import ScopePolicy
@@ -106,14 +107,15 @@ def create_app(
         store=store,
     )
     # The pipeline, top to bottom. Preflight (CORS) is answered before authentication because
-    # browsers send no credentials on it; the per-IP limit runs before authentication so that
-    # token guessing is throttled too; metrics and usage act in on_complete.
+    # browsers send no credentials on it; the per-IP guard runs before authentication and
+    # counts (in on_complete) only unauthenticated or failed requests, so token guessing meets
+    # it and paying traffic does not; metrics and usage act in on_complete.
     policies: tuple[Policy, ...] = (
         RequestIdPolicy(ids),
         SecurityHeadersPolicy(settings),
         RoutePolicy(holder, problems, utc_now),
         CorsPolicy(),
-        IpRateLimitPolicy(settings, problems, counter),
+        IpRateLimitPolicy(settings, problems),
         AuthenticationPolicy(verifier, holder, problems),
         ScopePolicy(problems),
         RateLimitPolicy(settings, problems, counter),

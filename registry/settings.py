@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     default_per_minute: int = 60
     default_per_day: int = 10_000
     sandbox_per_minute: int = 30
-    ip_per_minute: int = 120
+    ip_per_minute: int = Field(default=120, ge=1)  # unauthenticated or failed, per address
     token_per_minute: int = Field(default=60, ge=1)  # per peer, on /oauth/token, introspect, revoke
     redis_fallback_per_minute: int = 60
     # Wall-clock budget of one Redis call, event-loop lag included: under a burst the loop can be

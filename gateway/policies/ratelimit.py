@@ -1,13 +1,6 @@
-"""Rate-limit policies: a coarse per-IP guard before authentication, per-app quotas after scope.
+"""The per-app rate-limit policy (after the scope check); the per-address guard against
+unauthenticated and failing traffic is `gateway.policies.ip_guard`, before authentication.
 
-Two policies, because the pipeline only knows *who* is calling after authentication:
-
-- `IpRateLimitPolicy` runs before authentication and counts **every** request per peer address
-  (`exchange.client_ip`, which the data plane derives from the socket or a trusted proxy,
-  never from a client's `X-Forwarded-For`) against `settings.ip_per_minute`. It is the only
-  limit unauthenticated and failing requests meet, so set it generously: above the largest
-  per-app plan expected from one address (NAT, batch servers). It adds RateLimit fields only
-  to its own 429, so an authenticated response carries one set of fields, the app's.
 - `RateLimitPolicy` runs after the scope check and keys on the verified token's `client_id`
   plus the API slug and version (and `api`/`sandbox`, which never share a counter). Quotas
   come from the route's `RatePlan`: `per_minute` and `per_day` (day windows end at midnight
@@ -15,7 +8,7 @@ Two policies, because the pipeline only knows *who* is calling after authenticat
   `RateLimit-Policy` and `RateLimit` (format: `gateway.ratelimit.headers`); over a quota it
   answers 429 `rate-limited` with `Retry-After`.
 
-When the shared store (Redis) is down both fail open onto per-instance memory: the app quota
+When the shared store (Redis) is down it fails open onto per-instance memory: the app quota
 becomes `min(per_minute, settings.redis_fallback_per_minute)` per minute with no daily quota
 (it cannot be counted per instance), and the fields advertise that. A plan with `fail_closed`
 answers 503 `service-unavailable` instead. Strategy, cost and breaker: `gateway.ratelimit.counter`.
@@ -65,7 +58,7 @@ class RateLimitPolicy:
         )
         if decision.violated is None:
             return None
-        return _limited(self._problems, exchange, decision.violated)
+        return limited_reply(self._problems, exchange, decision.violated)
 
     def on_complete(self, exchange: Exchange) -> None:
         return None
@@ -103,37 +96,9 @@ class RateLimitPolicy:
         )
 
 
-class IpRateLimitPolicy:
-    """A coarse per-address guard placed before authentication; see the module docstring."""
-
-    name = "ip-ratelimit"
-
-    def __init__(self, settings: Settings, problems: ProblemRenderer, counter: WindowCounter):
-        self._draft = settings.ratelimit_header_draft
-        self._quotas = (Quota("ip", settings.ip_per_minute, MINUTE),)
-        self._problems = problems
-        self._counter = counter
-
-    async def on_request(self, exchange: Exchange) -> Reply | None:
-        ip = exchange.client_ip or _peer(exchange)
-        decision = await self._counter.hit(f"ip/{ip}", self._quotas, self._quotas)
-        if decision.violated is None:
-            return None
-        exchange.response_headers.extend(
-            rate_limit_headers(self._draft, self._quotas, decision.states)
-        )
-        return _limited(self._problems, exchange, decision.violated)
-
-    def on_complete(self, exchange: Exchange) -> None:
-        return None
-
-
-def _peer(exchange: Exchange) -> str:
-    client = exchange.scope.get("client")
-    return str(client[0]) if client else "unknown"
-
-
-def _limited(problems: ProblemRenderer, exchange: Exchange, violated: QuotaState) -> Reply:
+def limited_reply(problems: ProblemRenderer, exchange: Exchange, violated: QuotaState) -> Reply:
+    """The 429 problem for a used-up quota, with `Retry-After` (the RateLimit fields are the
+    caller's to add)."""
     exchange.error_code = "rate-limited"
     quota = violated.quota
     detail = (

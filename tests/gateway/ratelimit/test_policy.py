@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import orjson
 
-from gateway.policies.ratelimit import IpRateLimitPolicy, RateLimitPolicy
+from gateway.policies.ratelimit import RateLimitPolicy
 from gateway.ratelimit.counter import build_counter
 from registry.models import RatePlan
 from registry.settings import Settings
@@ -106,32 +106,3 @@ async def test_requests_without_route_or_claims_pass_untouched() -> None:
     for ex in (exchange(None, claims()), exchange(route(), None)):
         assert await limiter.on_request(ex) is None
         assert ex.response_headers == []
-
-
-async def test_ip_guard_counts_every_request_per_address() -> None:
-    conf = Settings(ip_per_minute=3)
-    guard = IpRateLimitPolicy(conf, problems(), build_counter(None, clock=fixed_clock))
-    for _ in range(3):
-        ex = exchange(None, None, ip="192.0.2.7")
-        assert await guard.on_request(ex) is None
-        assert ex.response_headers == []  # only the app's fields on authenticated responses
-    ex = exchange(None, None, ip="192.0.2.7")
-    reply = await guard.on_request(ex)
-    assert reply is not None and reply.status == 429
-    assert headers_of(ex) == {
-        "ratelimit-policy": '"ip";q=3;w=60',
-        "ratelimit": f'"ip";r=0;t={MINUTE_LEFT}',
-    }
-    assert await guard.on_request(exchange(None, None, ip="192.0.2.8")) is None
-
-
-async def test_ip_guard_falls_back_to_the_socket_peer() -> None:
-    guard = IpRateLimitPolicy(
-        Settings(ip_per_minute=1), problems(), build_counter(None, clock=fixed_clock)
-    )
-    first, second, other = (exchange(None, None, ip=ip) for ip in ("192.0.2.9",) * 2 + ("::1",))
-    for ex in (first, second, other):
-        ex.client_ip = ""  # the data plane did not set it: the ASGI peer decides
-    assert await guard.on_request(first) is None
-    assert await guard.on_request(second) is not None
-    assert await guard.on_request(other) is None
