@@ -140,6 +140,30 @@ def cors_origins(doc: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(v for v in value if isinstance(v, str))
 
 
+TIMEOUT_BOUNDS = {"connect": (0.1, 30.0), "read": (0.1, 300.0)}
+
+
+def upstream_timeouts(doc: Mapping[str, Any]) -> tuple[float | None, float | None]:
+    """`x-upstream-timeouts: {connect: s, read: s}` (seconds) for this API's upstream hop;
+    absent keys fall back to the gateway's defaults (2 s / 10 s)."""
+    value = doc.get("x-upstream-timeouts")
+    if value is None:
+        return None, None
+    if not isinstance(value, Mapping) or set(value) - set(TIMEOUT_BOUNDS):
+        raise InvalidInput("x-upstream-timeouts must be a mapping with `connect` and/or `read`")
+    found: list[float | None] = []
+    for key, (low, high) in TIMEOUT_BOUNDS.items():
+        seconds = value.get(key)
+        if seconds is not None and (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, int | float)
+            or not low <= seconds <= high
+        ):
+            raise InvalidInput(f"x-upstream-timeouts.{key} must be {low}–{high} seconds")
+        found.append(None if seconds is None else float(seconds))
+    return found[0], found[1]
+
+
 def as_stored(doc: Mapping[str, Any]) -> dict[str, Any]:
     """The document as the store hands it back (JSON types), so comparisons with it are exact."""
     stored: dict[str, Any] = json.loads(json.dumps(doc, ensure_ascii=False))
@@ -159,6 +183,7 @@ def new_draft(
     at: datetime,
 ) -> Draft:
     """What registering stores: the document, its source text, report and derived flags."""
+    connect_timeout, read_timeout = upstream_timeouts(doc)
     return Draft(
         slug=slug,
         version=version,
@@ -171,6 +196,8 @@ def new_draft(
         open_data=is_open_data(doc),
         write_scope=declares_write_scope(doc),
         cors_origins=cors_origins(doc),
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
         at=at,
     )
 

@@ -50,6 +50,8 @@ class Draft:
     write_scope: bool
     at: datetime
     cors_origins: tuple[str, ...] = field(default=())
+    connect_timeout: float | None = None
+    read_timeout: float | None = None
 
 
 class VersionChanges(TypedDict, total=False):
@@ -203,6 +205,8 @@ class CatalogueUnit:
         row.open_data = draft.open_data
         row.write_scope = draft.write_scope
         row.cors_origins = list(draft.cors_origins)
+        row.connect_timeout = draft.connect_timeout
+        row.read_timeout = draft.read_timeout
         self.session.add(row)
         self.session.flush()
 

@@ -50,3 +50,18 @@ def test_allow_list_admits_loopback_and_public_hosts_pass(tmp_path: Path) -> Non
     assert (
         other.register(OPERATOR, "digital", POSTAL, "https://api.example.go.jp/v1").version == "v1"
     )
+
+
+def test_per_api_upstream_timeouts_come_from_the_document(tmp_path: Path) -> None:
+    import yaml
+
+    doc = yaml.safe_load(POSTAL)
+    doc["x-upstream-timeouts"] = {"connect": 0.5, "read": 30}
+    svc = service(tmp_path)
+    svc.register(OPERATOR, "digital", yaml.safe_dump(doc).encode(), "https://u.example.jp/v1")
+    view = svc.get_version(OPERATOR, "postal", "v1")
+    assert (view.connect_timeout, view.read_timeout) == (0.5, 30.0)
+    doc["x-upstream-timeouts"] = {"read": 9000}
+    with pytest.raises(InvalidInput, match="read must be"):
+        svc.register(OPERATOR, "digital", yaml.safe_dump(doc).encode(), "https://u.example.jp/v1")
+    assert svc.get_version(OPERATOR, "postal", "v1").read_timeout == 30.0  # the draft is intact
