@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test lint typecheck fmt bench portal clean
+.PHONY: help run test lint typecheck fmt bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -35,9 +35,6 @@ typecheck: $(STAMP) ## mypy only
 fmt: $(STAMP) ## format and autofix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
-
-portal: $(STAMP) ## build the developer portal into var/site
-	$(BIN)/tsunagu portal build
 
 bench: $(STAMP) ## benchmark harness (see load_tests/README.md)
 	$(BIN)/python -m load_tests.bench
