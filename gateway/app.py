@@ -11,7 +11,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from fastapi import FastAPI
@@ -51,7 +52,6 @@ from gateway.sandbox.cache import SandboxIndexCache
 from gateway.sandbox.handler import SandboxHandler
 from gateway.snapshots import SnapshotHolder, SnapshotRefresher
 from registry.clock import utc_now
-from registry.models import Snapshot
 from registry.secrets import hash_secret, verify_secret
 from registry.service import RegistryService
 from registry.settings import Settings, load_settings
@@ -63,8 +63,15 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Runtime:
-    """The long-lived pieces the lifespan starts and stops."""
+    """The long-lived pieces: what the lifespan starts and stops, and what the parts share."""
 
+    settings: Settings
+    service: RegistryService
+    holder: SnapshotHolder
+    verifier: TokenVerifier
+    problems: ProblemRenderer
+    metrics: GatewayMetrics
+    ids: RequestIds
     refresher: SnapshotRefresher
     invalidation: Invalidation
     usage: UsagePolicy
@@ -80,88 +87,106 @@ def create_app(
     upstream_client: UpstreamClient,
     metrics: GatewayMetrics,
 ) -> DataPlane:
+    """The gateway: data plane in front, platform routers behind it. Reads the store once
+    (signing key, first snapshot), so call it before the event loop serves or in a thread."""
     service = RegistryService(store, settings)
     reader = RegistryReader(store)
     ring = KeyRing(store, settings)
     ring.ensure()  # the first signing key must be in the first snapshot
-    holder = SnapshotHolder(_first_snapshot(reader))
+    holder = SnapshotHolder(reader.snapshot())
     holder.on_replace(lambda s: metrics.snapshot_loaded(s.generation, time.time()))
     metrics.snapshot_loaded(holder.current.generation, time.time())
-    problems = ProblemRenderer(settings.public_url)
-    ids = RequestIds()
-    verifier = TokenVerifier(holder, settings)
-    counter = build_counter(
-        settings.redis_url,
-        timeout_seconds=settings.redis_timeout_seconds,
-        on_fallback=metrics.fallback_used,
-    )
-    usage = UsagePolicy(service.record_usage)
     refresher = SnapshotRefresher(holder, reader, settings.snapshot_poll_seconds)
+    problems = ProblemRenderer(settings.public_url)
     runtime = Runtime(
+        settings=settings,
+        service=service,
+        holder=holder,
+        verifier=TokenVerifier(holder, settings),
+        problems=problems,
+        metrics=metrics,
+        ids=RequestIds(),
         refresher=refresher,
         invalidation=build_invalidation(settings, store, holder, refresher),
-        usage=usage,
-        counter=counter,
+        usage=UsagePolicy(service.record_usage),
+        counter=build_counter(
+            settings.redis_url,
+            timeout_seconds=settings.redis_timeout_seconds,
+            on_fallback=metrics.fallback_used,
+        ),
         upstream=upstream_client,
         ring=ring,
         store=store,
-    )
-    # The pipeline, top to bottom. Preflight (CORS) is answered before authentication because
-    # browsers send no credentials on it; the per-IP guard runs before authentication and
-    # counts (in on_complete) only unauthenticated or failed requests, so token guessing meets
-    # it and paying traffic does not; metrics and usage act in on_complete.
-    policies: tuple[Policy, ...] = (
-        RequestIdPolicy(ids),
-        SecurityHeadersPolicy(settings),
-        RoutePolicy(holder, problems, utc_now),
-        CorsPolicy(),
-        IpRateLimitPolicy(settings, problems),
-        AuthenticationPolicy(verifier, holder, problems),
-        ScopePolicy(problems),
-        RateLimitPolicy(settings, problems, counter),
-        DeprecationPolicy(settings),
-        MetricsPolicy(metrics),
-        usage,
     )
     handlers: dict[Kind, Handler] = {
         "api": ProxyHandler(upstream_client, settings, problems),
         "sandbox": SandboxHandler(problems, SandboxIndexCache()),
     }
+    envelope = PlatformEnvelope(
+        _platform(runtime), problems, ClientAddress(settings.trusted_proxies), runtime.ids
+    )
+    return DataPlane(
+        _pipeline(runtime),
+        handlers,
+        problems,
+        envelope,
+        trusted_proxies=settings.trusted_proxies,
+    )
+
+
+def _pipeline(runtime: Runtime) -> tuple[Policy, ...]:
+    """The policies, top to bottom. Preflight (CORS) is answered before authentication because
+    browsers send no credentials on it; the per-IP guard runs before authentication and counts
+    (in on_complete) only unauthenticated or failed requests, so token guessing meets it and
+    paying traffic does not; metrics and usage act in on_complete."""
+    settings, holder, problems = runtime.settings, runtime.holder, runtime.problems
+    return (
+        RequestIdPolicy(runtime.ids),
+        SecurityHeadersPolicy(settings),
+        RoutePolicy(holder, problems, utc_now),
+        CorsPolicy(),
+        IpRateLimitPolicy(settings, problems),
+        AuthenticationPolicy(runtime.verifier, holder, problems),
+        ScopePolicy(problems),
+        RateLimitPolicy(settings, problems, runtime.counter),
+        DeprecationPolicy(settings),
+        MetricsPolicy(runtime.metrics),
+        runtime.usage,
+    )
+
+
+def _platform(runtime: Runtime) -> FastAPI:
+    """Health, metrics, OAuth and the admin API; local writes wake the snapshot refresher."""
+    settings, service, verifier = runtime.settings, runtime.service, runtime.verifier
     limiter = build_router_limiter(settings)
+    wake = runtime.refresher.wake
     oauth = build_oauth_router(
         settings,
         clients=service,
-        ring=ring,
-        revocations=WakingRevocations(store, refresher.wake),
+        ring=runtime.ring,
+        revocations=WakingRevocations(runtime.store, wake),
         verifier=verifier,
         verify_secret=verify_secret,
         hash_secret=hash_secret,
-        scopes_supported=lambda: sorted({slug for slug, _ in holder.current.routes}),
+        scopes_supported=lambda: sorted({slug for slug, _ in runtime.holder.current.routes}),
         rate_limit=limiter.limit(f"{settings.token_per_minute}/minute"),
     )
     admin = build_admin_app(
         service, principal_from_bearer(verifier), public_url=settings.public_url
     )
     platform = build_platform_app(
-        problems,
+        runtime.problems,
         readiness=_readiness(runtime, settings),
-        render_metrics=lambda: render_metrics(metrics),
+        render_metrics=lambda: render_metrics(runtime.metrics),
         routers=(oauth,),
-        mounts=(("/admin/v1", wake_after_writes(admin, refresher.wake)),),
+        mounts=(("/admin/v1", wake_after_writes(admin, wake)),),
     )
-    install_limiter(platform, limiter, problems)
+    install_limiter(platform, limiter, runtime.problems)
     platform.router.lifespan_context = _lifespan(runtime)
-    envelope = PlatformEnvelope(platform, problems, ClientAddress(settings.trusted_proxies), ids)
-    return DataPlane(
-        policies, handlers, problems, envelope, trusted_proxies=settings.trusted_proxies
-    )
+    return platform
 
 
-def _first_snapshot(reader: RegistryReader) -> Snapshot:
-    return reader.snapshot()
-
-
-def _lifespan(runtime: Runtime):  # type: ignore[no-untyped-def]
+def _lifespan(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await runtime.upstream.start()

@@ -60,7 +60,8 @@ async def run_demo(settings: Settings, host: str, port: int) -> None:
         ensure_credentials, service, settings.var_dir / "demo-credentials.json"
     )
     guard = UpstreamGuard(settings.upstream_allow_list())
-    app = create_app(settings, store, UpstreamClient(guard), GatewayMetrics(CollectorRegistry()))
+    metrics = GatewayMetrics(CollectorRegistry())
+    app = await asyncio.to_thread(create_app, settings, store, UpstreamClient(guard), metrics)
     config = uvicorn.Config(
         app,
         host=host,
