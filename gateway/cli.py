@@ -15,24 +15,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from gateway import cli_output as out
 from gateway import cli_serve
+from gateway.cli_errors import reported, say_error
 from gateway.cli_output import OutputFormat
-from registry.errors import InvalidInput, RegistryError
+from registry.errors import InvalidInput
 from registry.intake import load_document
 from registry.lint import lint_document, report_to_json
 from registry.principal import cli_operator
 from registry.service import RegistryService
 from registry.settings import load_settings
 from registry.store import open_store
-
-# The integrator's commands: `gateway.cli_serve` adds `serve` and `demo`, `gateway.cli_portal`
-# adds `portal build`. Add a module here to add commands; nothing else changes.
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -42,28 +39,6 @@ Fmt = Annotated[
 ]
 Slug = Annotated[str, typer.Argument(help="the API's slug")]
 Version = Annotated[str, typer.Argument(help="the major version, e.g. v1")]
-
-
-def say_error(message: str) -> None:
-    """The one stderr line: whitespace (newlines included) collapsed."""
-    line = " ".join(str(message).split()) or "failed"
-    typer.echo(f"error: {line}", err=True)
-
-
-def fail(message: str, code: int) -> NoReturn:
-    say_error(message)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def reported() -> Iterator[None]:
-    """Turns the errors the CLI expects into one stderr line and its exit code."""
-    try:
-        yield
-    except RegistryError as exc:
-        fail(exc.message, exc.exit_code)
-    except ValidationError as exc:
-        fail(f"invalid settings: {exc.errors()[0]['msg']}", 2)
 
 
 @contextmanager

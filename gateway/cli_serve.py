@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from gateway.cli_errors import fail, reported
 from registry.settings import Settings, load_settings
 from registry.store import open_store
 
@@ -19,8 +20,9 @@ Workers = Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker p
 
 def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> None:
     """Serve the gateway, the OAuth server and the admin API until interrupted."""
-    settings = load_settings()
-    prepare(settings, workers)
+    with reported():
+        settings = load_settings()
+        prepare(settings, workers)
     uvicorn.run(
         "gateway.app:app_from_environment",
         factory=True,
@@ -49,11 +51,12 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Seed demo providers and APIs with real upstream servers, then serve them."""
     from gateway.demo.run import DemoError, main
 
-    try:
-        main(load_settings(), host, port)
-    except DemoError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    with reported():
+        settings = load_settings()
+        try:
+            main(settings, host, port)
+        except DemoError as exc:
+            fail(str(exc), 2)
 
 
 def register(app: typer.Typer) -> None:
