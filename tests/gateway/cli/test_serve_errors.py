@@ -29,6 +29,7 @@ TSUNAGU = str(Path(sys.executable).with_name("tsunagu"))
 def test_bad_configuration_is_one_line_and_exit_2(
     tmp_path: Path, command: str, variable: str, value: str, expected: str
 ) -> None:
+    value = value.format(port=free_port())  # a closed port, chosen at run time on each worker
     env = {**os.environ, "TSUNAGU_VAR_DIR": str(tmp_path), variable: value}
     result = subprocess.run(
         [TSUNAGU, command, "--port", str(free_port())],
