@@ -20,7 +20,7 @@ TSUNAGU = str(Path(sys.executable).with_name("tsunagu"))
         ("TSUNAGU_NOTICE_DAYS", "abc", "invalid setting TSUNAGU_NOTICE_DAYS"),
         (
             "TSUNAGU_DATABASE_URL",
-            f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/x",
+            "postgresql+psycopg://postgres@127.0.0.1:{port}/x",
             "registry database unavailable",
         ),
     ],
