@@ -49,7 +49,8 @@ def prepare(settings: Settings, workers: int) -> None:
 
 def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Seed demo providers and APIs with real upstream servers, then serve them."""
-    from gateway.demo.run import DemoError, main
+    from gateway.demo.run import main
+    from gateway.demo.seed import DemoError
 
     with reported():
         settings = load_settings()

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from aiohttp import web
 from prometheus_client import CollectorRegistry
 
 from gateway.app import create_app
-from gateway.demo.seed import demo_apis, ensure_credentials, seed_registry
+from gateway.demo.seed import DemoError, demo_apis, ensure_credentials, seed_registry
 from gateway.demo.upstreams import DEMO_UPSTREAMS, start_upstream
 from gateway.metrics import GatewayMetrics
 from gateway.proxy.client import UpstreamClient
@@ -23,10 +24,6 @@ from registry.settings import Settings
 from registry.store import open_store
 
 JST = timezone(timedelta(hours=9))
-
-
-class DemoError(Exception):
-    """A one-line reason the demo cannot start."""
 
 
 def demo_settings(settings: Settings, host: str, port: int) -> Settings:
@@ -41,7 +38,20 @@ def demo_settings(settings: Settings, host: str, port: int) -> Settings:
 async def run_demo(settings: Settings, host: str, port: int) -> None:
     settings = demo_settings(settings, host, port)
     settings.var_dir.mkdir(parents=True, exist_ok=True)
-    runners = []
+    runners: list[web.AppRunner] = []
+    try:
+        upstream_base = await _start_upstreams(runners, port)
+        server, credentials = await _prepare(settings, host, port, upstream_base)
+        credentials_path = settings.var_dir / "demo-credentials.json"
+        print(instructions(settings.public_url, credentials, credentials_path), flush=True)
+        await server.serve()
+    finally:
+        for runner in runners:
+            await runner.cleanup()
+
+
+async def _start_upstreams(runners: list[web.AppRunner], port: int) -> dict[str, str]:
+    """The three upstream servers on port+1..3; `runners` collects them for cleanup."""
     upstream_base: dict[str, str] = {}
     for offset, upstream in enumerate(DEMO_UPSTREAMS, start=1):
         try:
@@ -52,6 +62,13 @@ async def run_demo(settings: Settings, host: str, port: int) -> None:
                 f"{exc.strerror}; choose another --port (the demo uses it and the next three)"
             ) from exc
         upstream_base[upstream.slug] = f"http://127.0.0.1:{port + offset}"
+    return upstream_base
+
+
+async def _prepare(
+    settings: Settings, host: str, port: int, upstream_base: dict[str, str]
+) -> tuple[uvicorn.Server, dict[str, Any]]:
+    """Seed the registry (off the event loop), then build the gateway and its server."""
     store = await asyncio.to_thread(open_store, settings)
     service = RegistryService(store, settings)
     today = datetime.now(JST).date()
@@ -72,14 +89,7 @@ async def run_demo(settings: Settings, host: str, port: int) -> None:
         access_log=False,
         log_level="warning",
     )
-    server = uvicorn.Server(config)
-    credentials_path = settings.var_dir / "demo-credentials.json"
-    print(instructions(settings.public_url, credentials, credentials_path), flush=True)
-    try:
-        await server.serve()
-    finally:
-        for runner in runners:
-            await runner.cleanup()
+    return uvicorn.Server(config), credentials
 
 
 def instructions(base: str, credentials: dict[str, Any], credentials_path: Path) -> str:

@@ -73,6 +73,10 @@ def _houjin_v2(doc: dict[str, Any]) -> bytes:
     return json.dumps(doc, ensure_ascii=False).encode()
 
 
+class DemoError(Exception):
+    """A one-line reason the demo cannot start."""
+
+
 def seed_registry(service: RegistryService, apis: list[DemoApi], today: date) -> None:
     for provider_id, name_ja, name_en, contact in PROVIDERS:
         try:
@@ -80,6 +84,7 @@ def seed_registry(service: RegistryService, apis: list[DemoApi], today: date) ->
         except NotFound:
             service.add_provider(OPERATOR, provider_id, name_ja, name_en, contact)
     for api in apis:
+        _check_upstream(service, api)
         state = _state(service, api.slug, api.version)
         if state is None or state is VersionState.DRAFT:
             service.register(OPERATOR, api.provider, api.document, api.upstream_url, api.slug)
@@ -93,6 +98,19 @@ def seed_registry(service: RegistryService, apis: list[DemoApi], today: date) ->
             sunset,
             successor="v2",
             note="v2 では閉鎖した法人の閉鎖日 (closed_date) を返します。v2 へ移行してください。",
+        )
+
+
+def _check_upstream(service: RegistryService, api: DemoApi) -> None:
+    """A published demo API keeps its upstream: a re-run must use the same --port."""
+    try:
+        stored = service.get_version(OPERATOR, api.slug, api.version).upstream_url
+    except NotFound:
+        return
+    if stored != api.upstream_url:
+        raise DemoError(
+            f"this database's demo APIs call {stored}, not {api.upstream_url}: run the demo with "
+            "the --port it was seeded with, or remove the database (TSUNAGU_DATABASE_URL)"
         )
 
 

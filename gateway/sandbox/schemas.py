@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
+from jsonschema import validators
 from jsonschema.exceptions import ValidationError
 from openapi_schema_validator import (
     OAS30Validator,
@@ -67,6 +69,26 @@ class SchemaChecker:
         return found
 
 
+def _decimal_multiple_of(
+    validator: Any, divisor: Any, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """`multipleOf` in decimal arithmetic: in binary floats 35.641983 is "not a multiple" of
+    1e-06, so documents that state a precision (coordinates, money) would reject valid values."""
+    if not validator.is_type(instance, "number") or isinstance(instance, bool):
+        return
+    try:
+        remainder = Decimal(str(instance)) % Decimal(str(divisor))
+    except (InvalidOperation, ArithmeticError):
+        yield ValidationError(f"{instance!r} cannot be checked against multipleOf {divisor!r}")
+        return
+    if remainder != 0:
+        yield ValidationError(f"{instance!r} is not a multiple of {divisor!r}")
+
+
+_OAS30 = validators.extend(OAS30Validator, {"multipleOf": _decimal_multiple_of})
+_OAS31 = validators.extend(OAS31Validator, {"multipleOf": _decimal_multiple_of})
+
+
 class SchemaCompiler:
     """Builds `SchemaChecker`s for schemas at JSON pointers into one document."""
 
@@ -81,13 +103,9 @@ class SchemaCompiler:
         """A checker for the schema at `pointer` (its `$ref`s resolve within the document)."""
         root = {"$ref": DOCUMENT_URI + "#" + quote(pointer, safe="/~")}
         if self._dialect == "3.1":
-            validator = OAS31Validator(
-                root, registry=self._registry, format_checker=oas31_format_checker
-            )
+            validator = _OAS31(root, registry=self._registry, format_checker=oas31_format_checker)
         else:
-            validator = OAS30Validator(
-                root, registry=self._registry, format_checker=oas30_format_checker
-            )
+            validator = _OAS30(root, registry=self._registry, format_checker=oas30_format_checker)
         return SchemaChecker(validator)
 
 
