@@ -144,7 +144,8 @@ class TokenVerifier:
             raise InvalidToken("the token is not signed by a known key")
         if header.get("alg") != entry.alg:
             raise InvalidToken("the token's algorithm does not match its key")
-        if header.get("typ") not in ACCEPTED_TYPES:
+        typ = header.get("typ")
+        if not isinstance(typ, str) or typ not in ACCEPTED_TYPES:
             raise InvalidToken("the token is not an access token (typ at+jwt)")
         try:
             valid = jws.validate_compact(obj, entry.key, registry=self._registries[entry.alg])

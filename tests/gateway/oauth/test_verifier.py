@@ -220,6 +220,16 @@ def test_wrong_typ(fixed_verifier: TokenVerifier, forge: Forge, typ: str | None)
         fixed_verifier.verify(token)
 
 
+@pytest.mark.parametrize("typ", [[], ["at+jwt"], {}, {"at+jwt": 1}, 1])
+def test_a_non_string_typ_is_refused_not_a_crash(
+    fixed_verifier: TokenVerifier, forge: Forge, typ: object
+) -> None:
+    """The header is read before the signature: an unhashable typ must not raise TypeError."""
+    token = raw_token({**forge.header, "typ": typ}, forge.claims(), lambda _: b"x" * 64)
+    with pytest.raises(InvalidToken, match="typ"):
+        fixed_verifier.verify(token)
+
+
 def test_tampered_payload(fixed_verifier: TokenVerifier, forge: Forge) -> None:
     head, _, signature = forge.token().split(".")
     raised = b64(json.dumps(forge.claims(scope="jusho jusho:write tsunagu:admin")).encode())
