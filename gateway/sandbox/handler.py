@@ -47,7 +47,8 @@ class SandboxHandler:
     async def __call__(self, exchange: Exchange, send: Send) -> None:
         reply = await self._answer(exchange)
         headers = [*reply.headers, *exchange.response_headers, SANDBOX_HEADER]
-        headers.append((b"content-length", str(len(reply.body)).encode()))
+        if reply.status not in (204, 304):  # RFC 9110 §8.6: no Content-Length on a 204
+            headers.append((b"content-length", str(len(reply.body)).encode()))
         exchange.status = reply.status
         await send({"type": "http.response.start", "status": reply.status, "headers": headers})
         body = b"" if exchange.method == "HEAD" else reply.body

@@ -90,7 +90,7 @@ def choose(
         applied.append("dynamic=true")
     response, pointer = responses[key]
     content = response.get("content") or {}
-    if not isinstance(content, Mapping) or not content:
+    if not isinstance(content, Mapping) or not content or status in _NO_CONTENT:
         return Chosen(status, None, None, tuple(applied))
     media = _media(content, accept, prefs.example)
     body = _body(index, content[media], join(pointer, "content", media), prefs)
@@ -98,6 +98,9 @@ def choose(
 
 
 Responses = dict[str, tuple[Mapping[str, Any], str]]
+# RFC 9110 §15.3.5 and §15.4.5: these responses end with the header section, whatever the
+# document declares as their content.
+_NO_CONTENT = frozenset({204, 304})
 
 
 def _responses(index: SandboxIndex, operation: Operation) -> Responses:
@@ -141,8 +144,13 @@ def _default(responses: Responses) -> tuple[str, int]:
 
 
 def _by_code(responses: Responses, code: str) -> tuple[str, int]:
-    if not (code.isdigit() and len(code) == 3):
-        raise SelectionError(f"code={code!r} is not an HTTP status (declared: {_codes(responses)})")
+    """The response for a final status (200–599, RFC 9110 §15): a 1xx is not an answer, and
+    `default` must not turn `code=999` into a status line no server can write."""
+    if not (code.isdigit() and len(code) == 3 and "200" <= code <= "599"):
+        raise SelectionError(
+            f"code={code!r} is not an HTTP status of a final response, 200-599"
+            f" (declared: {_codes(responses)})"
+        )
     for key in (code, code[0] + "XX", code[0] + "xx", "default"):
         if key in responses:
             return key, int(code)

@@ -212,3 +212,19 @@ async def test_index_is_reused_across_requests_for_the_same_route() -> None:
     await call("GET", "/corporations/1000012345678", route=route, handler=handler)
     assert cache.index_for(route).match("GET", "/corporations/1000012345678") == found
     assert found.operation.compiled is compiled
+
+
+async def test_a_preferred_204_has_neither_content_nor_content_length() -> None:
+    document = houjin()
+    operation = document["paths"]["/corporations/{corporate_number}"]["get"]
+    operation["responses"]["204"] = {
+        "description": "a document mistake: content on a 204",
+        "content": {"application/json": {"example": {"x": 1}}},
+    }
+    response, _ = await call(
+        "GET", "/corporations/1000012345678", headers=[(b"prefer", b"code=204")], document=document
+    )
+    assert response.status == 204
+    assert response.body == b""
+    assert response.header("content-length") is None
+    assert response.header("content-type") is None

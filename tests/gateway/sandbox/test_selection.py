@@ -110,3 +110,20 @@ def test_accept_chooses_among_declared_media_types(f: SandboxIndex) -> None:
     ranked = pick(f, "/facilities/1", accept="application/xml;q=0.5, application/*")
     assert ranked.media_type == "application/json"
     assert pick(f, "/facilities/1", accept="image/png").media_type == "application/json"
+
+
+@pytest.mark.parametrize("code", ["100", "101", "199", "000", "600", "999"])
+def test_codes_that_are_not_final_statuses_are_refused_even_with_default(
+    f: SandboxIndex, code: str
+) -> None:
+    # /categories declares only `default`, which would otherwise match any code at all
+    with pytest.raises(SelectionError, match="final response, 200-599"):
+        pick(f, "/categories", f"code={code}")
+    assert pick(f, "/categories", "code=599").status == 599
+
+
+def test_204_and_304_never_carry_content_even_when_the_document_declares_some(
+    f: SandboxIndex,
+) -> None:
+    for code in (204, 304):
+        assert pick(f, "/categories", f"code={code}") == Chosen(code, None, None, (f"code={code}",))
