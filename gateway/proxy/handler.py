@@ -153,7 +153,7 @@ class ProxyHandler:
     async def _relay(
         self, exchange: Exchange, response: aiohttp.ClientResponse, send: Send
     ) -> None:
-        headers = downstream_response_headers(response.raw_headers)
+        headers = downstream_response_headers(response.raw_headers, exchange.response_headers)
         headers.extend(exchange.response_headers)
         if response.content_length is not None and response.content_length <= _SMALL_BODY:
             try:

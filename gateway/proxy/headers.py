@@ -39,6 +39,8 @@ _REQUEST_DROP = HOP_BY_HOP | {
 }
 # The server in front of the client sets its own Date and Server.
 _RESPONSE_DROP = HOP_BY_HOP | {b"date", b"server"}
+# Fields that legitimately repeat: the upstream's values stay beside the gateway's.
+_LISTS = frozenset({b"link", b"vary"})
 
 
 def connection_named(headers: Iterable[Header]) -> frozenset[bytes]:
@@ -77,12 +79,19 @@ def upstream_request_headers(
     return out
 
 
-def downstream_response_headers(raw: Iterable[tuple[bytes, bytes]]) -> list[Header]:
-    """The upstream's response headers minus hop-by-hop fields, names lower-cased for ASGI."""
+def downstream_response_headers(
+    raw: Iterable[tuple[bytes, bytes]], gateway: Iterable[Header] = ()
+) -> list[Header]:
+    """The upstream's response headers, names lower-cased for ASGI, minus hop-by-hop fields,
+    CORS fields (the gateway answers CORS per API) and the single-valued fields the gateway
+    sets itself in `gateway` (SECURITY-TESTS C34): an upstream echoing X-Request-ID or sending
+    its own Access-Control-Allow-Origin must not make the client see two of them."""
     pairs = [(name.lower(), value) for name, value in raw]
-    named = connection_named(pairs)
+    drop = _RESPONSE_DROP | connection_named(pairs) | ({name for name, _ in gateway} - _LISTS)
     return [
         (name, value)
         for name, value in pairs
-        if name not in _RESPONSE_DROP and name not in named and not name.startswith(b"proxy-")
+        if name not in drop
+        and not name.startswith(b"proxy-")
+        and not name.startswith(b"access-control-")
     ]

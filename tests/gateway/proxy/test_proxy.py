@@ -115,6 +115,35 @@ async def test_response_hop_by_hop_headers_are_dropped_and_gateway_headers_added
     assert response.headers["X-Request-ID"]
 
 
+async def test_upstream_copies_of_gateway_fields_are_dropped_not_doubled(
+    http: aiohttp.ClientSession,
+) -> None:
+    # Many upstream frameworks echo X-Request-ID and set their own CORS fields; the client
+    # must still see exactly one of each, the gateway's (SECURITY-TESTS C34).
+    answer = (
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Request-ID: upstream-id\r\n"
+        b"Access-Control-Allow-Origin: *\r\nAccess-Control-Allow-Credentials: true\r\n"
+        b'Deprecation: @1\r\nLink: </page/2>; rel="next"\r\nVary: Accept\r\n\r\nok'
+    )
+    route = make_route(
+        state=VersionState.DEPRECATED,
+        deprecated_at=NOW,
+        sunset=None,
+        cors_origins=("https://app.example",),
+    )
+    async with raw_server(answer) as raw:
+        route = route.model_copy(update={"upstream_url": f"http://127.0.0.1:{raw.port}"})
+        headers = {"Origin": "https://app.example", "X-Request-ID": "caller-id-2"}
+        async with gateway([route]) as gw, http.get(gw + "/api/tax/v1/x", headers=headers) as r:
+            assert await r.read() == b"ok"
+    assert r.headers.getall("X-Request-ID") == ["caller-id-2"]
+    assert r.headers.getall("Access-Control-Allow-Origin") == ["https://app.example"]
+    assert "Access-Control-Allow-Credentials" not in r.headers
+    assert r.headers.getall("Deprecation") == [f"@{int(NOW.timestamp())}"]
+    assert '</page/2>; rel="next"' in r.headers.getall("Link")  # lists keep both sides
+    assert sorted(r.headers.getall("Vary")) == ["Accept", "Origin"]
+
+
 async def test_request_body_streams_upstream_intact(
     upstream: Upstream, http: aiohttp.ClientSession
 ) -> None:
