@@ -2,7 +2,9 @@
 
 Missing or bad credentials answer 401 problem+json with `WWW-Authenticate: Bearer …`
 (RFC 6750 §3). API keys are accepted only in the `X-API-Key` header and only on routes marked
-open data; a key in the query string is refused outright and its value is never echoed.
+open data; a key in the query string is refused outright and its value is never echoed, and
+so is an `access_token` query parameter (RFC 6750 §2.3 is not supported: the URL would carry
+the token upstream and into logs).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from registry.secrets import hash_secret
 
 REALM = 'Bearer realm="tsunagu"'
 QUERY_KEY_NAMES = frozenset({"api_key", "apikey", "key", "x-api-key"})
+QUERY_TOKEN_NAMES = frozenset({"access_token"})
 
 
 def bearer_challenge(
@@ -33,15 +36,25 @@ def bearer_challenge(
     return [(b"www-authenticate", value.encode("latin-1", "replace"))]
 
 
-def has_query_api_key(query_string: bytes) -> bool:
-    """Whether any query parameter name is one of the API-key names (case-insensitive)."""
+def _query_has(query_string: bytes, names: frozenset[str]) -> bool:
+    """Whether any query parameter name is one of `names` (case-insensitive)."""
     if not query_string:
         return False
     for part in query_string.decode("latin-1").split("&"):
         name = unquote_plus(part.partition("=")[0]).strip().lower()
-        if name in QUERY_KEY_NAMES:
+        if name in names:
             return True
     return False
+
+
+def has_query_api_key(query_string: bytes) -> bool:
+    """Whether any query parameter name is one of the API-key names (case-insensitive)."""
+    return _query_has(query_string, QUERY_KEY_NAMES)
+
+
+def has_query_access_token(query_string: bytes) -> bool:
+    """Whether the URL carries `access_token` (RFC 6750 §2.3, which we do not support)."""
+    return _query_has(query_string, QUERY_TOKEN_NAMES)
 
 
 def bearer_token(authorization: bytes | None) -> str | None:
@@ -78,6 +91,8 @@ class AuthenticationPolicy:
         if has_query_api_key(exchange.query_string):
             detail = "Send the API key in the X-API-Key header, not in the URL."
             return self._fail(exchange, "api-key-in-query", detail, [])
+        if has_query_access_token(exchange.query_string):
+            return self._token_in_query(exchange)
         token = bearer_token(exchange.header(b"authorization"))
         if token is not None:
             try:
@@ -91,6 +106,17 @@ class AuthenticationPolicy:
             return self._api_key(exchange, api_key)
         detail = "Send an access token as Authorization: Bearer <token>."
         return self._fail(exchange, "missing-token", detail, bearer_challenge())
+
+    def _token_in_query(self, exchange: Exchange) -> Reply:
+        """Refused even beside valid credentials: the query would carry the token upstream.
+
+        Alone it is a missing token; next to a header it is two methods at once, which
+        RFC 6750 §3.1 answers with 400 `invalid_request`."""
+        detail = "Send the access token in the Authorization header, not in the URL."
+        if exchange.header(b"authorization") is None and exchange.header(b"x-api-key") is None:
+            return self._fail(exchange, "missing-token", detail, bearer_challenge())
+        headers = bearer_challenge("invalid_request", detail)
+        return self._fail(exchange, "bad-request", detail, headers)
 
     def _api_key(self, exchange: Exchange, raw: bytes) -> Reply | None:
         key = self._snapshots.current.api_keys.get(hash_secret(raw.decode("latin-1").strip()))

@@ -178,6 +178,33 @@ async def test_api_key_in_query_is_refused(policy: AuthenticationPolicy, name: s
     assert all(API_KEY.encode() not in v for _, v in reply.headers)
 
 
+@pytest.mark.parametrize("name", ["access_token", "Access_Token", "access%5Ftoken"])
+async def test_access_token_in_query_is_refused_even_beside_a_header(
+    policy: AuthenticationPolicy, ring: KeyRing, settings: Settings, name: str
+) -> None:
+    """RFC 6750 §2.3 is not supported: a token in the URL would reach the upstream and its logs."""
+    token = _token(ring, settings, ("jusho",))
+    cases = [
+        ({}, 401, "missing-token"),
+        ({"Authorization": "Bearer " + token}, 400, "bad-request"),
+        ({"X-API-Key": API_KEY}, 400, "bad-request"),
+    ]
+    for headers, status, code in cases:
+        query = f"city=tokyo&{name}={token}".encode()
+        ex = exchange(headers=headers, query=query, route=_route(open_data=True))
+        reply = await policy.on_request(ex)
+        assert reply is not None and (reply.status, body(reply)["type"]) == (
+            status,
+            f"{settings.public_url}/portal/errors/#{code}",
+        )
+        challenge = header(reply, b"www-authenticate")
+        assert challenge.startswith('Bearer realm="tsunagu"')
+        assert ('error="invalid_request"' in challenge) == (status == 400)
+        assert token.encode() not in reply.body
+        assert all(token.encode() not in v for _, v in reply.headers)
+        assert ex.claims is None
+
+
 async def test_api_key_header_on_open_data(policy: AuthenticationPolicy) -> None:
     ex = exchange(headers={"X-API-Key": API_KEY}, route=_route(open_data=True))
     assert await policy.on_request(ex) is None
