@@ -25,9 +25,12 @@ HOP_BY_HOP = frozenset(
         b"upgrade",
     }
 )
-# Never forwarded: the caller's credentials, the Host (aiohttp sets the upstream's), and fields
-# the gateway sets itself.
+# Never forwarded: the caller's credentials, the Host (aiohttp sets the upstream's), fields
+# the gateway sets itself, and Expect: the server in front of the gateway answers
+# `100-continue` when the body is first read (RFC 9110 §10.1.1), while aiohttp would wait
+# for an upstream 100 that many servers never send, with no timeout covering the wait.
 _REQUEST_DROP = HOP_BY_HOP | {
+    b"expect",
     b"authorization",
     b"x-api-key",
     b"host",

@@ -144,6 +144,42 @@ async def test_upstream_copies_of_gateway_fields_are_dropped_not_doubled(
     assert sorted(r.headers.getall("Vary")) == ["Accept", "Origin"]
 
 
+async def test_expect_100_continue_is_answered_by_the_gateway_not_forwarded(
+    http: aiohttp.ClientSession,
+) -> None:
+    # This upstream never sends 100 Continue (like an HTTP/1.0 server): it reads the body
+    # straight away, as RFC 9110 §10.1.1 lets it. The gateway must not wait for a 100.
+    seen: list[bytes] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+            seen.append(head)
+            body = await asyncio.wait_for(reader.readexactly(5), 5)
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n" + body)
+            await writer.drain()
+        except (asyncio.IncompleteReadError, TimeoutError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    port = free_port()
+    server = await asyncio.start_server(handle, "127.0.0.1", port)
+    try:
+        route = make_route(upstream_url=f"http://127.0.0.1:{port}")
+        async with (
+            gateway([route]) as gw,
+            http.post(gw + "/api/tax/v1/up", data=b"hello", expect100=True) as response,
+        ):
+            assert response.status == 200
+            assert await response.read() == b"hello"
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert len(seen) == 1
+    assert b"expect:" not in seen[0].lower()
+
+
 async def test_request_body_streams_upstream_intact(
     upstream: Upstream, http: aiohttp.ClientSession
 ) -> None:
