@@ -8,7 +8,7 @@ from typing import Any
 
 from registry.intake.errors import IntakeError
 
-_VERSION = re.compile(r"^[vV]?(\d+)(?:[.\-+_].*)?$")
+_VERSION = re.compile(r"^[vV]?(\d{1,9})(?:[.\-+_].*)?$")  # a major beyond 9 digits is a typo
 _DATE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])$")
 _PATH_VERSION = re.compile(r"^v\d+(?:[._]\d+)*$", re.IGNORECASE)

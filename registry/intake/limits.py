@@ -13,3 +13,6 @@ MAX_NODES = 100_000
 
 MAX_DEPTH = 64
 """Nested collections (mappings and sequences) allowed, the top-level mapping being depth 1."""
+
+MAX_INT_DIGITS = 1000
+"""Digits allowed in one integer literal (Python refuses to read more than 4300 at all)."""

@@ -9,7 +9,8 @@ graph, *before* construction, so nothing is ever expanded:
   `MAX_DEPTH` nested collections); an alias pointing at its own ancestor is refused;
 - mapping keys must be scalars and unique. Keys are kept as their source text, so `200:` and
   `"200":` both become the string `"200"` (OpenAPI keys are strings: status codes, paths);
-- timestamps stay strings (`2024-04-01` is the text an OpenAPI example means, not a date).
+- timestamps stay strings (`2024-04-01` is the text an OpenAPI example means, not a date);
+- integers longer than `MAX_INT_DIGITS` are refused (Python cannot read them past 4300).
 """
 
 from __future__ import annotations
@@ -21,10 +22,19 @@ from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
 from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode
 
 from registry.intake.errors import IntakeError
-from registry.intake.limits import MAX_ALIASES, MAX_DEPTH, MAX_NODES
+from registry.intake.limits import MAX_ALIASES, MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
+_INT = "tag:yaml.org,2002:int"
+
+
+def _construct_int(loader: yaml.SafeLoader, node: ScalarNode) -> Any:
+    if len(str(node.value)) > MAX_INT_DIGITS:
+        raise IntakeError(
+            f"line {_line(node)}: document has an integer with more than {MAX_INT_DIGITS} digits"
+        )
+    return loader.construct_yaml_int(node)
 
 
 class GuardedLoader(yaml.SafeLoader):
@@ -33,6 +43,7 @@ class GuardedLoader(yaml.SafeLoader):
     yaml_constructors: ClassVar[dict[Any, Any]] = {
         **yaml.SafeLoader.yaml_constructors,
         _TIMESTAMP: yaml.SafeLoader.construct_yaml_str,
+        _INT: _construct_int,
     }
 
     def __init__(self, stream: str) -> None:

@@ -128,3 +128,38 @@ def test_keys_are_strings_and_timestamps_stay_text() -> None:
 def test_merge_keys_still_work_and_own_keys_win() -> None:
     doc = load_document(b"base: &b {x: 1, y: 2}\nitem:\n  <<: *b\n  y: 3\n")
     assert doc["item"] == {"x": 1, "y": 3}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"a: " + b"9" * 5000 + b"\n", "integer with more than"),
+        (b'{"a": ' + b"9" * 5000 + b"}", "integer with more than"),
+        (b"a: .nan\n", "NaN or Infinity"),
+        (b"a: -.inf\n", "NaN or Infinity"),
+        (b'{"a": 1e999}', "NaN or Infinity"),
+        (b'a: "x\\0y"\n', "NUL character"),
+        (b'{"a\\u0000": 1}', "NUL character"),
+    ],
+    ids=[
+        "yaml-long-int",
+        "json-long-int",
+        "yaml-nan",
+        "yaml-inf",
+        "json-overflow",
+        "yaml-nul",
+        "json-nul-key",
+    ],
+)
+def test_values_no_store_can_hold_are_refused(data: bytes, message: str) -> None:
+    """Such values crashed the loader or made PostgreSQL refuse the row (a 500, a traceback)."""
+    with pytest.raises(IntakeError) as caught:
+        load_document(data)
+    assert message in caught.value.message
+    assert "\n" not in caught.value.message
+
+
+def test_long_but_readable_numbers_are_kept() -> None:
+    doc = load_document(b'{"a": ' + b"9" * 300 + b', "b": 1.5e300}')
+    assert doc == {"a": int("9" * 300), "b": 1.5e300}
+    assert load_document(b"a: " + b"9" * 300 + b"\n") == {"a": int("9" * 300)}
