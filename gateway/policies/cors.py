@@ -23,6 +23,10 @@ _EXPOSE_HEADERS = (
     b"X-Request-ID, RateLimit, RateLimit-Policy, Retry-After, Deprecation, Sunset, Link"
 )
 _TEMPLATE = re.compile(r"\{[^/{}]+\}")
+# A field-name list (RFC 9110 §5.1, §5.6.1): tokens separated by commas.
+_FIELD_NAMES = re.compile(
+    rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ \t]*,[ \t]*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,16 @@ def _operations(document: Mapping[str, Any]) -> tuple[tuple[re.Pattern[str], byt
     return tuple(out)
 
 
+def _allow_headers(exchange: Exchange) -> bytes:
+    """The usual request fields plus those the preflight asks for: the sandbox's `Prefer` and
+    the header parameters an API declares must be sendable from a browser. Echoing them is
+    safe because credentials mode is never enabled; a malformed list is ignored."""
+    requested = (exchange.header(b"access-control-request-headers") or b"").strip()
+    if not requested or not _FIELD_NAMES.fullmatch(requested):
+        return _ALLOW_HEADERS
+    return _ALLOW_HEADERS + b", " + requested
+
+
 class CorsPolicy:
     """Answers preflights and adds Access-Control-Allow-Origin to allowed origins' responses.
 
@@ -97,7 +111,7 @@ class CorsPolicy:
                 headers += [
                     (b"access-control-allow-origin", allow_origin),
                     (b"access-control-allow-methods", cors.methods(exchange.rest_path)),
-                    (b"access-control-allow-headers", _ALLOW_HEADERS),
+                    (b"access-control-allow-headers", _allow_headers(exchange)),
                     (b"access-control-max-age", self._max_age),
                 ]
             return Reply(status=204, headers=headers)

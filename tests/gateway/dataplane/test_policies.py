@@ -200,6 +200,28 @@ async def test_cors_preflight_for_an_allowed_origin_lists_the_documents_methods(
     assert b"access-control-allow-credentials" not in headers
 
 
+@pytest.mark.parametrize(
+    ("requested", "allowed"),
+    [
+        (
+            b"prefer, x-trace",
+            b"Authorization, Content-Type, X-Request-ID, X-API-Key, prefer, x-trace",
+        ),
+        (b"bad header\r\nx: y", b"Authorization, Content-Type, X-Request-ID, X-API-Key"),
+    ],
+)
+async def test_cors_preflight_allows_the_request_headers_the_browser_asks_for(
+    requested: bytes, allowed: bytes
+) -> None:
+    # The sandbox's Prefer and an API's header parameters must pass a browser's preflight.
+    exchange = preflight(b"https://app.example.jp")
+    exchange.request_headers.append((b"access-control-request-headers", requested))
+    exchange.route = make_route(document=DOC, cors_origins=("https://app.example.jp",))
+    reply = await CorsPolicy().on_request(exchange)
+    assert reply is not None
+    assert dict(reply.headers)[b"access-control-allow-headers"] == allowed
+
+
 async def test_cors_preflight_for_other_origins_has_no_allow_headers() -> None:
     exchange = preflight(b"https://evil.example")
     exchange.route = make_route(document=DOC, cors_origins=("https://app.example.jp",))
