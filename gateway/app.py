@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -193,6 +194,7 @@ def _lifespan(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManag
         runtime.refresher.start()
         runtime.invalidation.start()
         runtime.usage.start()
+        freeze_startup_heap()
         try:
             yield
         finally:
@@ -204,6 +206,15 @@ def _lifespan(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManag
             await asyncio.to_thread(runtime.store.dispose)
 
     return lifespan
+
+
+def freeze_startup_heap() -> None:
+    """Move everything built at start-up (modules, apps, the first snapshot) out of the cyclic
+    GC's reach (ADR 0011). Without it every gen-2 collection re-scans that whole heap inside a
+    request: on the reference box p99 at 32 connections fell from about 190 ms to about 35 ms.
+    Frozen objects are still freed by reference counting."""
+    gc.collect()
+    gc.freeze()
 
 
 def _readiness(runtime: Runtime, settings: Settings) -> list[tuple[str, ReadinessCheck]]:
