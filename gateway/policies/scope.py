@@ -10,13 +10,16 @@ from gateway.pipeline import Exchange, Reply
 from gateway.policies.auth import bearer_challenge
 from gateway.problems import ProblemRenderer
 
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})  # RFC 9110 §9.2.1
 
 
 def needed_scope(exchange: Exchange) -> str:
-    """`<slug>:write` for a write on a route that declares write scope, else `<slug>`."""
+    """`<slug>:write` for any unsafe method on a route that declares write scope, else `<slug>`.
+
+    Unsafe means anything but the safe methods, so PURGE, MKCOL or a made-up method cannot
+    reach a write-scoped upstream with a read-only token."""
     route = exchange.route
-    if route is not None and route.write_scope and exchange.method.upper() in WRITE_METHODS:
+    if route is not None and route.write_scope and exchange.method.upper() not in SAFE_METHODS:
         return exchange.slug + ":write"
     return exchange.slug
 

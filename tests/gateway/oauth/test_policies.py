@@ -239,6 +239,10 @@ def _claims(scopes: set[str], sandbox: bool = False) -> TokenClaims:
         ("POST", True, {"jusho"}, "jusho:write"),
         ("DELETE", True, {"jusho"}, "jusho:write"),
         ("GET", True, {"jusho:write"}, "jusho"),
+        # any method that is not safe (RFC 9110 §9.2.1) writes as far as the gateway knows
+        ("PURGE", True, {"jusho"}, "jusho:write"),
+        ("MKCOL", True, {"jusho"}, "jusho:write"),
+        ("PROPPATCH", True, {"jusho"}, "jusho:write"),
     ],
 )
 async def test_insufficient_scope(
@@ -261,6 +265,9 @@ async def test_insufficient_scope(
         ("POST", False, {"jusho"}),
         ("PATCH", True, {"jusho", "jusho:write"}),
         ("GET", True, {"jusho"}),
+        ("HEAD", True, {"jusho"}),
+        ("OPTIONS", True, {"jusho"}),
+        ("PURGE", True, {"jusho", "jusho:write"}),
     ],
 )
 async def test_enough_scope(
