@@ -84,7 +84,7 @@ def provider_add(
     name_ja: Annotated[str, typer.Option("--name-ja")],
     name_en: Annotated[str, typer.Option("--name-en")],
     contact: Annotated[str, typer.Option("--contact", help="e-mail address")],
-    notice_days: Annotated[int | None, typer.Option("--notice-days", min=0)] = None,
+    notice_days: Annotated[int | None, typer.Option("--notice-days", min=0, max=3650)] = None,
     fmt: Fmt = OutputFormat.TEXT,
 ) -> None:
     """Add an API provider (a ministry or department)."""

@@ -29,6 +29,7 @@ from registry.models import (
 from registry.store import Draft
 
 META_RULE = "REG-META-01"
+MAX_NOTICE_DAYS = 3650  # ten years; beyond it the sunset arithmetic leaves the calendar
 JST = timezone(timedelta(hours=9))
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])$")
 UNSAFE_METHODS = ("post", "put", "patch", "delete")
@@ -45,6 +46,12 @@ def check_slug(slug: str) -> str:
     if not SLUG.match(slug):
         raise InvalidInput(f"slug {slug!r} is not valid: use 2-40 characters of a-z, 0-9 and '-'")
     return slug
+
+
+def check_notice_days(days: int | None) -> int | None:
+    if days is not None and not 0 <= days <= MAX_NOTICE_DAYS:
+        raise InvalidInput(f"notice_days must be 0-{MAX_NOTICE_DAYS}, got {days}")
+    return days
 
 
 def check_upstream_url(url: str, guard: UpstreamGuard) -> str:

@@ -56,8 +56,7 @@ class RegistryService(apps.AppOperations):
     ) -> Provider:
         _require_operator(principal, "add providers")
         lifecycle.check_slug(id)
-        if notice_days is not None and notice_days < 0:
-            raise InvalidInput("notice_days must be zero or more")
+        lifecycle.check_notice_days(notice_days)
         provider = Provider(
             id=id,
             name_ja=name_ja,

@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./var/tsunagu.db"
     redis_url: str | None = None
     public_url: str = "http://127.0.0.1:8000"
-    notice_days: int = Field(default=180, ge=0)
+    notice_days: int = Field(default=180, ge=0, le=3650)
     upstream_allow: str | None = None
     var_dir: Path = Path("var")
 

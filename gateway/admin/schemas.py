@@ -20,7 +20,7 @@ class ProviderIn(Body):
     name_ja: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
     contact: str = Field(min_length=3, description="e-mail address")
-    notice_days: int | None = Field(default=None, ge=0)
+    notice_days: int | None = Field(default=None, ge=0, le=3650)
 
 
 class RegisterIn(Body):

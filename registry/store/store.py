@@ -4,7 +4,8 @@ Writers are serialised: on SQLite every write transaction starts with `BEGIN IMM
 PostgreSQL it first locks the one `registry_state` row (`SELECT … FOR UPDATE`), the row whose
 generation it may bump. Versions also carry a row version (optimistic check) as a second guard.
 Waiting longer than `lock_timeout`, a unique-key race or a stale row version surfaces as
-`registry.errors.Conflict`, never as a driver traceback. Readers take one snapshot: a single
+`registry.errors.Conflict`, a value the database refuses as `InvalidInput`, never as a driver
+traceback. Readers take one snapshot: a single
 SQLite read transaction (WAL) or PostgreSQL REPEATABLE READ, READ ONLY.
 """
 
@@ -17,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, make_url, select, text
 from sqlalchemy.exc import (
     ArgumentError,
+    DataError,
     DBAPIError,
     IntegrityError,
     InterfaceError,
@@ -132,6 +134,8 @@ def _lost_race_is_conflict() -> Iterator[None]:
         raise
     except InterfaceError as exc:
         raise StoreUnavailable(f"registry database unavailable: {_first_line(exc)}") from exc
+    except DataError as exc:  # e.g. PostgreSQL refuses NUL in text: the caller's input
+        raise InvalidInput(f"the registry database refused a value: {_first_line(exc)}") from exc
 
 
 def _first_line(exc: DBAPIError) -> str:

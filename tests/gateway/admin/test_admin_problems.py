@@ -83,3 +83,22 @@ async def test_openapi_document_lists_the_routes(client: AsyncClient) -> None:
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     operation_ids = [op["operationId"] for item in spec["paths"].values() for op in item.values()]
     assert len(operation_ids) == len(set(operation_ids))
+
+
+async def test_values_the_store_cannot_hold_are_400_problems(client: AsyncClient) -> None:
+    """A 20-digit notice period, a NUL in a name or a NaN in a document were 500s."""
+    base = {"name_ja": "甲", "name_en": "A", "contact": "a@example.jp"}
+    huge = {**base, "id": "p-huge", "notice_days": 10**20}
+    assert_problem(await client.post(f"{BASE}/providers", json=huge, headers=OPERATOR), 400)
+    nul = {**base, "id": "p-nul", "name_ja": "甲\x00"}
+    response = await client.post(f"{BASE}/providers", json=nul, headers=OPERATOR)
+    assert response.status_code in (201, 400)  # SQLite keeps NUL; PostgreSQL refuses it
+    if response.status_code == 400:
+        assert "NUL" in assert_problem(response, 400)["detail"]
+    await add_provider(client, "prov-a")
+    for value in (".nan", "9" * 5000):
+        document = (
+            f"openapi: 3.0.3\ninfo: {{title: T, version: 1.0.0, x-v: {value}}}\npaths: {{}}\n"
+        )
+        body = {"document": document, "upstream_url": UPSTREAM, "provider_id": "prov-a"}
+        assert_problem(await client.post(f"{BASE}/apis", json=body, headers=OPERATOR), 400)

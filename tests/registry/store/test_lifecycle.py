@@ -180,3 +180,31 @@ def test_japanese_document_round_trips_exactly(svc: RegistryService) -> None:
     assert list(view.document) == list(doc)  # key order too
     assert view.title == "全国図書館情報API（試行版）"
     assert view.listing["description"] == "𠮷野家の「ｶﾅ」と①を含む説明。"
+
+
+@pytest.mark.parametrize("days", [-1, 3651, 10**11, 10**20])
+def test_notice_days_are_bounded(svc: RegistryService, days: int) -> None:
+    """Unbounded values overflowed the date arithmetic of deprecate, or the integer column."""
+    with pytest.raises(InvalidInput, match="notice_days"):
+        svc.add_provider(OPERATOR, "cao", "内閣府", "CAO", "api@cao.go.jp", notice_days=days)
+
+
+def test_ten_years_of_notice_still_deprecates(svc: RegistryService) -> None:
+    svc.add_provider(OPERATOR, "cao", "内閣府", "CAO", "api@cao.go.jp", notice_days=3650)
+    svc.register(OPERATOR, "cao", as_yaml(openapi(slug="stats")), UP)
+    svc.publish(OPERATOR, "stats", "v1")
+    with pytest.raises(Refused, match="3650-day notice period"):
+        svc.deprecate(OPERATOR, "stats", "v1", date(2030, 1, 1))
+    assert svc.deprecate(OPERATOR, "stats", "v1", date(9999, 12, 31)).sunset is not None
+
+
+def test_a_value_the_database_refuses_is_invalid_input(svc: RegistryService) -> None:
+    """PostgreSQL refuses NUL in text: that is the caller's input, not a 500 (SQLite keeps it)."""
+    try:
+        provider = svc.add_provider(OPERATOR, "cao", "内\x00閣府", "CAO", "api@cao.go.jp")
+    except InvalidInput as exc:
+        assert svc.store.dialect == "postgresql"
+        assert "NUL" in exc.message
+    else:
+        assert svc.store.dialect == "sqlite"
+        assert provider.name_ja == "内\x00閣府"
