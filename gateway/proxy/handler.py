@@ -98,6 +98,7 @@ class ProxyHandler:
             peer=_peer(exchange),
             proto=exchange.scope.get("scheme", "http"),
             request_id=exchange.request_id,
+            client_id=exchange.claims.client_id if exchange.claims else None,
         )
         timeout = self._client.timeout(
             route.connect_timeout or self._connect, route.read_timeout or self._read

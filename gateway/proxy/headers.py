@@ -40,6 +40,8 @@ _REQUEST_DROP = HOP_BY_HOP | {
     b"x-forwarded-host",
     b"x-request-id",
 }
+# Fields only the gateway may set on the upstream hop.
+GATEWAY_PREFIX = b"x-tsunagu-"
 # The server in front of the client sets its own Date and Server.
 _RESPONSE_DROP = HOP_BY_HOP | {b"date", b"server"}
 # Fields that legitimately repeat: the upstream's values stay beside the gateway's.
@@ -56,15 +58,19 @@ def connection_named(headers: Iterable[Header]) -> frozenset[bytes]:
 
 
 def upstream_request_headers(
-    headers: list[Header], *, peer: str, proto: str, request_id: str
+    headers: list[Header], *, peer: str, proto: str, request_id: str, client_id: str | None = None
 ) -> list[tuple[str, str]]:
-    """The headers to send upstream, as aiohttp wants them (str pairs)."""
+    """The headers to send upstream, as aiohttp wants them (str pairs).
+
+    `X-Tsunagu-Client-Id` names the verified app (SECURITY-TESTS A01): the upstream may use it
+    for its own records because the gateway drops every caller-sent `X-Tsunagu-*` field first,
+    so no caller can forge it."""
     named = connection_named(headers)
     out: list[tuple[str, str]] = []
     forwarded_for: list[str] = []
     host = ""
     for name, value in headers:
-        if name in _REQUEST_DROP or name in named or name.startswith(b"proxy-"):
+        if name in _REQUEST_DROP or name in named or name.startswith((b"proxy-", GATEWAY_PREFIX)):
             if name == b"host":
                 host = value.decode("latin-1")
             elif name == b"x-forwarded-for":
@@ -79,6 +85,8 @@ def upstream_request_headers(
     if host:
         out.append(("X-Forwarded-Host", host))
     out.append(("X-Request-ID", request_id))
+    if client_id:
+        out.append(("X-Tsunagu-Client-Id", client_id))
     return out
 
 

@@ -45,12 +45,13 @@ def assert_problem(response: requests.Response, status: int) -> dict[str, object
 def test_proxied_call_reaches_the_upstream_without_the_callers_token(
     deployment: Deployment,
 ) -> None:
-    token = deployment.app("echo").token(deployment.server)
+    app = deployment.app("echo")
+    token = app.token(deployment.server)
     response = get(
         deployment,
         f"/api/echo/v1/corporations/{NUMBER}?fields=name",
         token,
-        **{"X-Request-ID": "trace-123"},
+        **{"X-Request-ID": "trace-123", "X-Tsunagu-Client-Id": "forged"},
     )
     assert response.status_code == 200, response.text
     seen = response.json()
@@ -59,6 +60,7 @@ def test_proxied_call_reaches_the_upstream_without_the_callers_token(
     assert seen["authorization"] is None
     assert seen["x_forwarded_for"] == "127.0.0.1"
     assert seen["x_request_id"] == "trace-123" == response.headers["x-request-id"]
+    assert seen["x_tsunagu_client_id"] == [app.client_id]  # the verified app, never the forgery
     assert re.fullmatch(
         r'"minute";q=60;w=60, "day";q=10000;w=86400', response.headers["ratelimit-policy"]
     )

@@ -58,6 +58,7 @@ def echo_app() -> web.Application:
                 "authorization": request.headers.get("Authorization"),
                 "x_forwarded_for": request.headers.get("X-Forwarded-For"),
                 "x_request_id": request.headers.get("X-Request-ID"),
+                "x_tsunagu_client_id": request.headers.getall("X-Tsunagu-Client-Id", []),
                 "body": body.decode("utf-8", "replace"),
             }
         )
