@@ -20,6 +20,7 @@ from urllib.parse import unquote
 from authlib.oauth2.rfc6749 import (
     AuthorizationServer,
     ClientMixin,
+    InvalidRequestError,
     InvalidScopeError,
     OAuth2Request,
 )
@@ -135,6 +136,14 @@ class _Token:
         return False  # likewise revoked ones
 
 
+def _require_token(request: _Request) -> None:
+    """Only `token` is required. The hint merely narrows a search the server must widen when it
+    fails (RFC 7662 §2.1, RFC 7009 §2.1), so an unfamiliar hint is ignored, not refused (authlib
+    answers it with a 401 `unsupported_token_type`)."""
+    if "token" not in request.form:
+        raise InvalidRequestError()
+
+
 def _query_token(verifier: TokenVerifier, value: str) -> _Token | None:
     try:
         return _Token(value, verifier.verify(value))
@@ -148,6 +157,9 @@ class _Introspection(IntrospectionEndpoint):  # type: ignore[misc]
     def __init__(self, server: OAuthServer) -> None:
         super().__init__(server)
         self._oauth = server
+
+    def check_params(self, request: _Request, client: _Client) -> None:
+        _require_token(request)
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> _Token | None:
         return _query_token(self._oauth.verifier, token_string)
@@ -178,6 +190,9 @@ class _Revocation(RevocationEndpoint):  # type: ignore[misc]
     def __init__(self, server: OAuthServer) -> None:
         super().__init__(server)
         self._oauth = server
+
+    def check_params(self, request: _Request, client: _Client) -> None:
+        _require_token(request)
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> _Token | None:
         return _query_token(self._oauth.verifier, token_string)

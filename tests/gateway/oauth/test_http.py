@@ -250,3 +250,28 @@ def test_secret_is_never_stored_in_clear(
     stored = b"".join(p.read_bytes() for p in pathlib.Path(path).parent.glob("tsunagu.db*"))
     assert creds.client_id.encode() in stored
     assert creds.client_secret.encode() not in stored
+
+
+def test_an_unknown_token_type_hint_is_ignored(oauth_server: Server, make_app: MakeApp) -> None:
+    """RFC 7662 §2.1 / RFC 7009 §2.1: the hint only narrows the search; the server must look
+    further, so an unfamiliar hint never turns a well-authenticated call into an error."""
+    creds = make_app()
+    auth = (creds.client_id, creds.client_secret)
+    token = _token(oauth_server, creds).json()["access_token"]
+    for hint in ("access_token", "refresh_token", "urn:example:unknown"):
+        response = requests.post(
+            oauth_server.base_url + "/oauth/introspect",
+            data={"token": token, "token_type_hint": hint},
+            auth=auth,
+            timeout=5,
+        )
+        assert (response.status_code, response.json()["active"]) == (200, True)
+    revoked = requests.post(
+        oauth_server.base_url + "/oauth/revoke",
+        data={"token": token, "token_type_hint": "urn:example:unknown"},
+        auth=auth,
+        timeout=5,
+    )
+    assert revoked.status_code == 200
+    with pytest.raises(InvalidToken, match="revoked"):
+        oauth_server.verifier.verify(token)
