@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from urllib.parse import quote, quote_from_bytes
 
@@ -28,6 +29,7 @@ from registry.settings import Settings
 _log = logging.getLogger("tsunagu.gateway.proxy")
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _PATH_SAFE = "/!$&'()*+,;=:@-._~"
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _QUERY_SAFE = b"/?!$&'()*+,;=:@-._~%"
 _SMALL_BODY = 64 * 1024
 
@@ -136,7 +138,7 @@ class ProxyHandler:
             self._bases[upstream_url] = base
         if isinstance(base, UpstreamRefused):
             raise _Failure("upstream-refused", "The upstream address is not allowed.")
-        target = base + quote(exchange.rest_path, safe=_PATH_SAFE)
+        target = base + upstream_path(exchange)
         if exchange.query_string:
             target += "?" + quote_from_bytes(exchange.query_string, safe=_QUERY_SAFE)
         return URL(target, encoded=True)
@@ -210,3 +212,17 @@ def _classify(exc: Exception, body: RequestBody | None, too_large: str) -> Excep
 def _peer(exchange: Exchange) -> str:
     client = exchange.scope.get("client")
     return str(client[0]) if client else ""
+
+
+def upstream_path(exchange: Exchange) -> str:
+    """The path after `/{kind}/{slug}/{version}` as the caller encoded it: `%2F` inside a
+    segment stays `%2F` (decoding it would address another resource upstream). Characters
+    outside RFC 3986's path set are encoded, existing `%XX` escapes kept, a stray `%` escaped.
+    The data plane has already refused dot segments, backslashes and non-UTF-8 in the decoded
+    path, so the raw form adds no way out of the API's base path."""
+    raw = exchange.scope.get("raw_path")
+    if not raw:
+        return quote(exchange.rest_path, safe=_PATH_SAFE)
+    parts = bytes(raw).split(b"/", 4)  # b"", b"api", slug, version, rest
+    rest = "/" + (parts[4].decode("latin-1") if len(parts) > 4 else "")
+    return _STRAY_PERCENT.sub("%25", quote(rest, safe=_PATH_SAFE + "%"))

@@ -67,6 +67,20 @@ def test_proxied_call_reaches_the_upstream_without_the_callers_token(
     assert re.fullmatch(r'"minute";r=59;t=\d+, "day";r=9999;t=\d+', response.headers["ratelimit"])
 
 
+def test_encoded_path_bytes_reach_the_upstream_as_sent(deployment: Deployment) -> None:
+    token = deployment.app("echo").token(deployment.server)
+    cases = {
+        "/files/a%2Fb": "/v1/files/a%2Fb",  # an encoded slash stays inside its segment
+        "/names/%E6%B3%95%E4%BA%BA": "/v1/names/%E6%B3%95%E4%BA%BA",
+        "/odd/100%25": "/v1/odd/100%25",
+    }
+    for sent, expected in cases.items():
+        response = get(deployment, "/api/echo/v1" + sent, token)
+        assert response.status_code == 200, (sent, response.text)
+        assert response.json()["raw_path"] == expected, sent
+    assert get(deployment, "/api/echo/v1/a/%2e%2e/b", token).status_code == 400
+
+
 def test_missing_bad_and_insufficient_tokens(deployment: Deployment) -> None:
     missing = get(deployment, "/api/echo/v1/corporations")
     assert_problem(missing, 401)

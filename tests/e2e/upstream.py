@@ -54,6 +54,7 @@ def echo_app() -> web.Application:
             {
                 "method": request.method,
                 "path": request.path,
+                "raw_path": request.raw_path.split("?")[0],
                 "query": request.query_string,
                 "authorization": request.headers.get("Authorization"),
                 "x_forwarded_for": request.headers.get("X-Forwarded-For"),
