@@ -25,6 +25,7 @@ from gateway.cli_errors import reported, say_error
 from gateway.cli_output import OutputFormat
 from registry.errors import InvalidInput
 from registry.intake import load_document
+from registry.intake.limits import MAX_BYTES
 from registry.lint import lint_document, report_to_json
 from registry.principal import cli_operator
 from registry.service import RegistryService
@@ -54,8 +55,11 @@ def registry() -> Iterator[RegistryService]:
 
 
 def read_file(path: Path) -> bytes:
+    """At most one byte more than the intake accepts, so a huge file (or /dev/zero) is refused
+    by the size check without being read whole."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as source:
+            return source.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from gateway.cli import read_file
+from registry.intake.limits import MAX_BYTES
 from tests.gateway.cli.helpers import Cli, one_error_line
 
 FINDING_KEYS = {"rule", "severity", "path", "message_ja", "message_en"}
@@ -63,3 +65,14 @@ def test_unreadable_or_unparseable_files_exit_2(
 
 def test_unknown_format_is_a_usage_error(cli: Cli, docs: dict[str, Path]) -> None:
     assert cli("lint", str(docs["good"]), "--format", "xml").exit_code == 2
+
+
+def test_a_huge_file_is_refused_without_reading_it_whole(cli: Cli, tmp_path: Path) -> None:
+    """The CLI read the whole file before the 5 MiB check (a 3 GiB file took 3 GiB of RAM)."""
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as out:
+        out.truncate(64 * 1024 * 1024)  # sparse: no disk space used
+    assert len(read_file(huge)) == MAX_BYTES + 1
+    result = cli("lint", str(huge))
+    assert result.exit_code == 2
+    assert "larger than 5 MiB" in one_error_line(result)
