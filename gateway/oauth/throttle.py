@@ -4,7 +4,9 @@ In-process counters in a bounded dict whose entries expire (SECURITY-TESTS.md A2
 after `limit` failures inside `window` seconds a key is blocked for an exponentially growing
 time, capped. The pair (client id, IP) trips first, so a guesser on one address never locks
 the client out for its owner elsewhere; the per-client and per-IP counters catch guessing
-spread over many addresses or many client ids.
+spread over many addresses or many client ids. The per-client block spares addresses that
+recently authenticated as that client, so strangers guessing from many addresses cannot cut
+off the owner's integration (SECURITY-TESTS.md §1.4: never hard-lock a client id).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class ThrottleLimits:
     base_delay_seconds: float = 2.0
     max_delay_seconds: float = 900.0
     max_entries: int = 50_000
+    known_address_seconds: float = 86_400.0
 
 
 @dataclass(slots=True)
@@ -46,6 +49,7 @@ class FailureThrottle:
         self._limits = limits or ThrottleLimits()
         self._clock = clock
         self._entries: OrderedDict[tuple[str, ...], _Entry] = OrderedDict()
+        self._known: OrderedDict[tuple[str, str], float] = OrderedDict()  # (client, ip) → success
         self._lock = threading.Lock()
 
     def _keys(self, client_id: str | None, ip: str) -> list[tuple[tuple[str, ...], int]]:
@@ -60,9 +64,12 @@ class FailureThrottle:
         """Whole seconds until this caller may try again (0: go ahead)."""
         now = self._clock()
         with self._lock:
+            keys = [key for key, _ in self._keys(client_id, ip)]
+            if client_id and self._is_known(client_id, ip, now):
+                keys.remove(("client", client_id))
             waits = [
                 entry.blocked_until - now
-                for key, _ in self._keys(client_id, ip)
+                for key in keys
                 if (entry := self._entries.get(key)) is not None
             ]
         longest = max(waits, default=0.0)
@@ -89,7 +96,17 @@ class FailureThrottle:
             while len(self._entries) > lim.max_entries:
                 self._entries.popitem(last=False)
 
+    def _is_known(self, client_id: str, ip: str, now: float) -> bool:
+        seen = self._known.get((client_id, ip))
+        return seen is not None and now - seen <= self._limits.known_address_seconds
+
     def success(self, client_id: str, ip: str) -> None:
-        """A correct secret from this address clears the pair (not the wider counters)."""
+        """A correct secret from this address clears the pair (not the wider counters) and
+        makes the address known for this client."""
+        now = self._clock()
         with self._lock:
             self._entries.pop(("pair", client_id, ip), None)
+            self._known[(client_id, ip)] = now
+            self._known.move_to_end((client_id, ip))
+            while len(self._known) > self._limits.max_entries:
+                self._known.popitem(last=False)

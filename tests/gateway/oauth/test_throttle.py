@@ -80,3 +80,19 @@ def test_the_table_is_bounded() -> None:
     for n in range(50):
         throttle.failure(f"tsu_{n}", f"10.0.{n}.1")
     assert len(throttle._entries) <= 10
+
+
+def test_guessing_from_many_addresses_does_not_lock_out_the_owners_known_address() -> None:
+    """SECURITY-TESTS.md §1.4: never hard-lock a client id for everyone. An address that has
+    authenticated as the client keeps working while strangers trip the per-client counter."""
+    clock = Clock()
+    throttle = _throttle(clock, pair_limit=5, client_limit=6, ip_limit=100)
+    throttle.success("tsu_a", "192.0.2.7")  # the owner's integration, earlier today
+    clock.now += 3600
+    for n in range(12):
+        throttle.failure("tsu_a", f"10.0.0.{n}")
+    assert throttle.retry_after("tsu_a", "10.9.9.9") > 0  # strangers still wait
+    assert throttle.retry_after("tsu_a", "192.0.2.7") == 0
+    for _ in range(5):  # the owner's own failures still count against its pair
+        throttle.failure("tsu_a", "192.0.2.7")
+    assert throttle.retry_after("tsu_a", "192.0.2.7") > 0
