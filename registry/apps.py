@@ -134,6 +134,11 @@ def new_api_key(
         raise Forbidden("API keys are issued by operators or to the app's owner")
     if app.disabled:
         raise Refused(f"app {client_id} is disabled")
+    if app.sandbox:
+        raise Refused(
+            f"app {client_id} is a sandbox app: API keys call production open-data APIs, so "
+            "they belong to production apps (the sandbox takes the sandbox app's token)"
+        )
     wanted = normalise_scopes(slugs)
     if not wanted:
         raise InvalidInput("an API key needs at least one API slug")

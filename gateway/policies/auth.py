@@ -133,7 +133,7 @@ class AuthenticationPolicy:
             subject=key.client_id,
             client_id=key.client_id,
             scopes=frozenset(key.slugs),
-            sandbox=exchange.kind == "sandbox",  # open data: one key serves both doors
+            sandbox=False,  # keys belong to production apps; the sandbox takes sandbox tokens
             via_api_key=True,
         )
         return None

@@ -211,6 +211,18 @@ async def test_api_key_header_on_open_data(policy: AuthenticationPolicy) -> None
     assert ex.claims is not None and ex.claims.via_api_key and ex.claims.client_id == "tsu_open"
 
 
+async def test_api_keys_are_production_credentials(
+    policy: AuthenticationPolicy, problems: ProblemRenderer
+) -> None:
+    in_sandbox = exchange(
+        headers={"X-API-Key": API_KEY}, kind="sandbox", route=_route(open_data=True)
+    )
+    assert await policy.on_request(in_sandbox) is None
+    assert in_sandbox.claims is not None and in_sandbox.claims.sandbox is False
+    reply = await ScopePolicy(problems).on_request(in_sandbox)
+    assert reply is not None and body(reply)["type"].endswith("#production-token-in-sandbox")
+
+
 async def test_api_key_is_refused_off_open_data_or_for_other_apis(
     policy: AuthenticationPolicy,
 ) -> None:

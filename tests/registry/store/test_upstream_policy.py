@@ -65,3 +65,16 @@ def test_per_api_upstream_timeouts_come_from_the_document(tmp_path: Path) -> Non
     with pytest.raises(InvalidInput, match="read must be"):
         svc.register(OPERATOR, "digital", yaml.safe_dump(doc).encode(), "https://u.example.jp/v1")
     assert svc.get_version(OPERATOR, "postal", "v1").read_timeout == 30.0  # the draft is intact
+
+
+def test_api_keys_are_not_issued_to_sandbox_apps(tmp_path: Path) -> None:
+    from registry.errors import Refused
+
+    svc = service(tmp_path)
+    svc.register(OPERATOR, "digital", POSTAL, "https://u.example.jp/v1")
+    svc.publish(OPERATOR, "postal", "v1")
+    sandbox = svc.create_app(OPERATOR, "試用", "dev@example.jp", ["postal"], True)
+    with pytest.raises(Refused, match="sandbox app"):
+        svc.create_api_key(OPERATOR, sandbox.client_id, ["postal"])
+    production = svc.create_app(OPERATOR, "本番", "dev@example.jp", ["postal"], False)
+    assert svc.create_api_key(OPERATOR, production.client_id, ["postal"]).startswith("tsk_")
