@@ -37,6 +37,17 @@ from registry.settings import Settings
 REDIS_TIMEOUT_SECONDS = 0.1
 
 
+class _Limiter(Limiter):
+    """slowapi sets `Retry-After` on every response it decorates; RFC 9110 §10.2.3 gives the
+    field a meaning on 429 and 503 only, and on a 200 it tells clients to back off for nothing."""
+
+    def _inject_headers(self, response: Response, current_limit: Any) -> Response:
+        response = super()._inject_headers(response, current_limit)
+        if response.status_code not in (429, 503) and "retry-after" in response.headers:
+            del response.headers["retry-after"]
+        return response
+
+
 def build_router_limiter(settings: Settings) -> Limiter:
     """A slowapi `Limiter` keyed by the peer address, on memory or Redis (see module doc)."""
     options: dict[str, Any] = {}  # passed to redis-py, which wants floats
@@ -45,7 +56,7 @@ def build_router_limiter(settings: Settings) -> Limiter:
             "socket_timeout": REDIS_TIMEOUT_SECONDS,
             "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
         }
-    return Limiter(
+    return _Limiter(
         key_func=get_remote_address,
         storage_uri=settings.redis_url or "memory://",
         storage_options=options,

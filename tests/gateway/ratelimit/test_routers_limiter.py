@@ -53,6 +53,7 @@ async def test_429_is_problem_json_with_headers() -> None:
         first = await c.post("/oauth/token")
         assert first.headers["x-ratelimit-limit"] == "2"
         assert first.headers["x-ratelimit-remaining"] == "1"
+        assert "retry-after" not in first.headers  # meaningful on 429/503 only
         await c.post("/oauth/token")
         refused = await c.post("/oauth/token", headers={"accept-language": "en"})
     assert refused.status_code == 429
