@@ -53,6 +53,7 @@ from gateway.sandbox.cache import SandboxIndexCache
 from gateway.sandbox.handler import SandboxHandler
 from gateway.snapshots import SnapshotHolder, SnapshotRefresher
 from registry.clock import utc_now
+from registry.models import Snapshot
 from registry.secrets import hash_secret, verify_secret
 from registry.service import RegistryService
 from registry.settings import Settings, load_settings
@@ -169,7 +170,7 @@ def _platform(runtime: Runtime) -> FastAPI:
         verifier=verifier,
         verify_secret=verify_secret,
         hash_secret=hash_secret,
-        scopes_supported=lambda: sorted({slug for slug, _ in runtime.holder.current.routes}),
+        scopes_supported=lambda: supported_scopes(runtime.holder.current),
         rate_limit=limiter.limit(f"{settings.token_per_minute}/minute"),
     )
     admin = build_admin_app(
@@ -206,6 +207,17 @@ def _lifespan(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManag
             await asyncio.to_thread(runtime.store.dispose)
 
     return lifespan
+
+
+def supported_scopes(snapshot: Snapshot) -> list[str]:
+    """RFC 8414 `scopes_supported`: each served API's slug, `<slug>:write` where writes need
+    it, and the operator scope (provider scopes are per provider and not listed)."""
+    scopes = {"tsunagu:admin"}
+    for route in snapshot.routes.values():
+        scopes.add(route.slug)
+        if route.write_scope:
+            scopes.add(route.slug + ":write")
+    return sorted(scopes)
 
 
 def freeze_startup_heap() -> None:

@@ -184,4 +184,5 @@ def test_health_readiness_and_metrics(deployment: Deployment) -> None:
     assert "tsunagu_snapshot_generation" in metrics
     meta = get(deployment, "/.well-known/oauth-authorization-server").json()
     assert meta["token_endpoint"].endswith("/oauth/token")
+    assert {"echo", "tsunagu:admin"} <= set(meta["scopes_supported"])
     assert get(deployment, "/oauth/jwks").json()["keys"]
