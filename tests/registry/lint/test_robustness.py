@@ -116,3 +116,30 @@ def test_external_refs_are_findings_and_are_never_fetched(canary: Canary) -> Non
             break
         threading.Event().wait(0.01)
     assert canary.connections == 1
+
+
+def test_a_long_ref_chain_is_followed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each `$ref` of a chain was followed to its end: N²/2 lookups (minutes for a 1 MB file).
+    The lookups are counted, not timed; the real function still does the work."""
+    from registry.lint import structure
+
+    calls = 0
+    real_lookup = structure.lookup
+
+    def counting_lookup(doc: Any, pointer: str) -> Any:
+        nonlocal calls
+        calls += 1
+        return real_lookup(doc, pointer)
+
+    monkeypatch.setattr(structure, "lookup", counting_lookup)
+    n = 400
+    schemas: dict[str, Any] = {
+        f"s{i}": {"$ref": f"#/components/schemas/s{i + 1}"} for i in range(n)
+    }
+    schemas[f"s{n}"] = {"$ref": "#/components/schemas/nowhere"}
+    doc = {"openapi": "3.0.3", "info": {"title": "T", "version": "1.0.0"}, "paths": {}}
+    doc["components"] = {"schemas": schemas}
+    report = lint_document(doc)
+    dangling = [f for f in report.findings if "does not exist" in f.message_en]
+    assert len(dangling) == n + 1  # every ref of the chain still reports the dangling end
+    assert calls <= 2 * (n + 1)
