@@ -3,7 +3,8 @@
 openapi-spec-validator does the validation. It is never allowed to fetch anything: documents
 with a non-local `$ref` (another file, a URL) are reported and not handed to it, and its
 resolver handlers refuse every scheme anyway. Dangling and purely cyclic local `$ref` chains
-(which make the validator raise or recurse without end) are reported here first.
+(which make the validator raise or recurse without end) are reported here first, and so are
+`allOf` bombs (`registry.lint.expansion`), which the validator would walk for ever.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, NoReturn
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from registry.lint.context import LintContext, as_dict, text
+from registry.lint.expansion import combinator_steps_exceed
 from registry.lint.model import Hit
 from registry.lint.pointer import MISSING, join, lookup
 
@@ -143,6 +145,15 @@ def valid_openapi(ctx: LintContext) -> Iterator[Hit]:
     ref_hits = _ref_hits(ctx.doc)
     yield from ref_hits
     if ref_hits:
+        return
+    if combinator_steps_exceed(ctx.doc):
+        yield Hit(
+            "/components/schemas",
+            "allOf/anyOf/oneOf が同じスキーマを何重にも参照しており、展開すると大きくなりすぎます。"
+            "入れ子を浅くしてください (構造検査は行いませんでした)。",
+            "allOf/anyOf/oneOf reference the same schemas over and over and expand too far: "
+            "flatten the nesting (structural validation was skipped).",
+        )
         return
     for count, found in enumerate(_validation_hits(ctx.doc, version)):
         if count >= MAX_STRUCTURE_FINDINGS:

@@ -143,3 +143,31 @@ def test_a_long_ref_chain_is_followed_once(monkeypatch: pytest.MonkeyPatch) -> N
     dangling = [f for f in report.findings if "does not exist" in f.message_en]
     assert len(dangling) == n + 1  # every ref of the chain still reports the dangling end
     assert calls <= 2 * (n + 1)
+
+
+def test_a_ref_bomb_is_a_finding_and_is_not_validated() -> None:
+    """Each schema uses the next twice, so depth d stands for 2^d nodes, which the structural
+    validator walked expanded (17: half a minute; 60: forever). It is an ATG-DOC-01 error now,
+    found at once."""
+    depth = 17
+    schemas: dict[str, Any] = {
+        f"s{i}": {"allOf": [{"$ref": f"#/components/schemas/s{i + 1}"}] * 2} for i in range(depth)
+    }
+    schemas[f"s{depth}"] = {"type": "object"}
+    doc = patched(lambda d: d["components"]["schemas"].update(schemas))
+    report = lint_document(doc)
+    bomb = [f for f in report.findings if "expand too far" in f.message_en]
+    assert [(f.rule, f.severity.value) for f in bomb] == [("ATG-DOC-01", "error")]
+
+
+def test_recursive_and_shared_schemas_are_not_a_bomb() -> None:
+    def patch(doc: dict[str, Any]) -> None:
+        library = doc["components"]["schemas"]["library"]
+        library["properties"]["parent"] = {"$ref": "#/components/schemas/library"}
+        library["properties"]["branches"] = {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/library"},
+        }
+
+    report = lint_document(patched(patch))
+    assert not [f for f in report.findings if f.rule == "ATG-DOC-01"]
