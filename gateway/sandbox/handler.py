@@ -9,6 +9,7 @@ headers the policies put in `exchange.response_headers`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -144,7 +145,10 @@ def encode(media_type: str, value: Any) -> bytes:
             return value.encode("utf-8")
         if isinstance(value, bytes):
             return value
-    return orjson.dumps(value, default=_plain)
+    try:
+        return orjson.dumps(value, default=_plain)
+    except TypeError:  # e.g. an example integer beyond 64 bits, which JSON itself allows
+        return json.dumps(value, ensure_ascii=False, default=_plain).encode("utf-8")
 
 
 def _plain(value: Any) -> Any:

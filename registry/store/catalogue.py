@@ -173,12 +173,10 @@ class CatalogueUnit:
         return mapping.version_view(api, row, self._waivers(row.id))
 
     def summaries(self) -> list[ApiSummary]:
-        stmt = (
-            select(ApiRow, ApiVersionRow)
-            .join(ApiVersionRow, ApiVersionRow.api_id == ApiRow.id)
-            .order_by(ApiRow.slug, ApiVersionRow.version)
-        )
-        return [mapping.summary(api, row) for api, row in self.session.execute(stmt)]
+        """Every version, by slug and then major version as a number (v2 before v10)."""
+        stmt = select(ApiRow, ApiVersionRow).join(ApiVersionRow, ApiVersionRow.api_id == ApiRow.id)
+        rows = [mapping.summary(api, row) for api, row in self.session.execute(stmt)]
+        return sorted(rows, key=lambda r: (r.slug, int(r.version[1:])))
 
     def save_draft(self, draft: Draft) -> None:
         """Insert the version as a draft, or overwrite the existing draft of that version."""

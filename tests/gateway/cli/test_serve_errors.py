@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.services import free_port
+from tests.services import free_port, free_port_block
 
 TSUNAGU = str(Path(sys.executable).with_name("tsunagu"))
 
@@ -32,7 +32,7 @@ def test_bad_configuration_is_one_line_and_exit_2(
     value = value.format(port=free_port())  # a closed port, chosen at run time on each worker
     env = {**os.environ, "TSUNAGU_VAR_DIR": str(tmp_path), variable: value}
     result = subprocess.run(
-        [TSUNAGU, command, "--port", str(free_port())],
+        [TSUNAGU, command, "--port", str(free_port_block(4))],  # the demo uses port+1..3 too
         env=env,
         cwd=tmp_path,
         capture_output=True,
