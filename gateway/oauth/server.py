@@ -151,11 +151,14 @@ def _query_token(verifier: TokenVerifier, value: str) -> _Token | None:
         return None
 
 
-class _Introspection(IntrospectionEndpoint):  # type: ignore[misc]
+class _TokenQuery:
+    """What introspection and revocation share: our client authentication methods, a required
+    `token` parameter, and lookup through the verifier (the `token_type_hint` is advisory)."""
+
     CLIENT_AUTH_METHODS: ClassVar[list[str]] = list(AUTH_METHODS)
 
     def __init__(self, server: OAuthServer) -> None:
-        super().__init__(server)
+        super().__init__(server)  # type: ignore[call-arg]
         self._oauth = server
 
     def check_params(self, request: _Request, client: _Client) -> None:
@@ -164,6 +167,8 @@ class _Introspection(IntrospectionEndpoint):  # type: ignore[misc]
     def query_token(self, token_string: str, token_type_hint: str | None) -> _Token | None:
         return _query_token(self._oauth.verifier, token_string)
 
+
+class _Introspection(_TokenQuery, IntrospectionEndpoint):  # type: ignore[misc]
     def check_permission(self, token: _Token, client: _Client, request: _Request) -> bool:
         """A client may introspect its own tokens; an operator client any token."""
         return token.check_client(client) or ADMIN_SCOPE in client.app.scopes
@@ -184,19 +189,7 @@ class _Introspection(IntrospectionEndpoint):  # type: ignore[misc]
         }
 
 
-class _Revocation(RevocationEndpoint):  # type: ignore[misc]
-    CLIENT_AUTH_METHODS: ClassVar[list[str]] = list(AUTH_METHODS)
-
-    def __init__(self, server: OAuthServer) -> None:
-        super().__init__(server)
-        self._oauth = server
-
-    def check_params(self, request: _Request, client: _Client) -> None:
-        _require_token(request)
-
-    def query_token(self, token_string: str, token_type_hint: str | None) -> _Token | None:
-        return _query_token(self._oauth.verifier, token_string)
-
+class _Revocation(_TokenQuery, RevocationEndpoint):  # type: ignore[misc]
     def revoke_token(self, token: _Token, request: _Request) -> None:
         jti, exp = token.claims.jti, token.claims.expires_at
         if jti is None:
