@@ -104,12 +104,7 @@ def houjin_app() -> web.Application:
         record = by_number.get(number)
         if record is None:
             return _problem(404, "法人が見つかりません", f"no corporation {number}")
-        return _json(
-            _select(
-                record,
-                request.query.get("fields", "").split(",") if request.query.get("fields") else [],
-            )
-        )
+        return _json(_select(record, _fields(request)))
 
     app = web.Application()
     app.router.add_get("/{version:v[12]}/corporations", search)
