@@ -115,6 +115,9 @@ class SnapshotRefresher:
     async def _run(self) -> None:
         while True:
             await self.refresh_once()
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # arrives as the event is set, and stop() would then wait a whole interval.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._interval)
+                async with asyncio.timeout(self._interval):
+                    await self._wake.wait()
             self._wake.clear()

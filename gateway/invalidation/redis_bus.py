@@ -106,8 +106,8 @@ class RedisGenerationBus:
             if generation is None:
                 continue
             try:
-                send = self._client.publish(self._channel, str(generation))
-                await asyncio.wait_for(send, PUBLISH_TIMEOUT_SECONDS)
+                async with asyncio.timeout(PUBLISH_TIMEOUT_SECONDS):  # cancellation-safe
+                    await self._client.publish(self._channel, str(generation))
             except REDIS_ERRORS as exc:
                 self._trouble(f"could not publish generation {generation}: {exc}")
 
