@@ -56,7 +56,6 @@ class Settings(BaseSettings):
 
     # Snapshot refresh
     snapshot_poll_seconds: float = 1.0
-    launch_watch_days: int = 30
 
     @classmethod
     def settings_customise_sources(

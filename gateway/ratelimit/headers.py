@@ -16,8 +16,7 @@ Integer policies; two policies may not share a limit value, so duplicates are dr
     RateLimit-Policy: 60;w=60, 10000;w=86400
     RateLimit: limit=60, remaining=59, reset=13
 
-Revision 6 and earlier (separate fields; the settings accept 7 and later, so this form is
-reachable only by calling `rate_limit_headers(6, …)` directly)::
+Revision 6 and earlier (separate fields; `TSUNAGU_RATELIMIT_HEADER_DRAFT=6` selects it)::
 
     RateLimit-Limit: 60
     RateLimit-Remaining: 59
