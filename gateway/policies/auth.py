@@ -18,8 +18,11 @@ from gateway.snapshots import SnapshotHolder
 from registry.secrets import hash_secret
 
 REALM = 'Bearer realm="tsunagu"'
-QUERY_KEY_NAMES = frozenset({"api_key", "apikey", "key", "x-api-key"})
-QUERY_TOKEN_NAMES = frozenset({"access_token"})
+# API-key parameter names refused in the URL everywhere; plain `key` only on open-data APIs,
+# the only ones that take API keys (elsewhere `key` may be an ordinary parameter).
+QUERY_KEY_NAMES = frozenset({"api_key", "apikey", "x-api-key"})
+OPEN_DATA_QUERY_KEY_NAMES = QUERY_KEY_NAMES | {"key"}
+QUERY_TOKEN_NAME = "access_token"  # noqa: S105 - a parameter name (RFC 6750 §2.3, unsupported)
 
 
 def bearer_challenge(
@@ -36,25 +39,14 @@ def bearer_challenge(
     return [(b"www-authenticate", value.encode("latin-1", "replace"))]
 
 
-def _query_has(query_string: bytes, names: frozenset[str]) -> bool:
-    """Whether any query parameter name is one of `names` (case-insensitive)."""
+def query_names(query_string: bytes) -> frozenset[str]:
+    """The lower-cased, decoded parameter names of a query string (one pass per request)."""
     if not query_string:
-        return False
-    for part in query_string.decode("latin-1").split("&"):
-        name = unquote_plus(part.partition("=")[0]).strip().lower()
-        if name in names:
-            return True
-    return False
-
-
-def has_query_api_key(query_string: bytes) -> bool:
-    """Whether any query parameter name is one of the API-key names (case-insensitive)."""
-    return _query_has(query_string, QUERY_KEY_NAMES)
-
-
-def has_query_access_token(query_string: bytes) -> bool:
-    """Whether the URL carries `access_token` (RFC 6750 §2.3, which we do not support)."""
-    return _query_has(query_string, QUERY_TOKEN_NAMES)
+        return frozenset()
+    return frozenset(
+        unquote_plus(part.partition("=")[0]).strip().lower()
+        for part in query_string.decode("latin-1").split("&")
+    )
 
 
 def bearer_token(authorization: bytes | None) -> str | None:
@@ -88,11 +80,14 @@ class AuthenticationPolicy:
         )
 
     async def on_request(self, exchange: Exchange) -> Reply | None:
-        if has_query_api_key(exchange.query_string):
-            detail = "Send the API key in the X-API-Key header, not in the URL."
-            return self._fail(exchange, "api-key-in-query", detail, [])
-        if has_query_access_token(exchange.query_string):
-            return self._token_in_query(exchange)
+        names = query_names(exchange.query_string)
+        if names:
+            open_data = exchange.route is not None and exchange.route.open_data
+            if names & (OPEN_DATA_QUERY_KEY_NAMES if open_data else QUERY_KEY_NAMES):
+                detail = "Send the API key in the X-API-Key header, not in the URL."
+                return self._fail(exchange, "api-key-in-query", detail, [])
+            if QUERY_TOKEN_NAME in names:
+                return self._token_in_query(exchange)
         token = bearer_token(exchange.header(b"authorization"))
         if token is not None:
             try:

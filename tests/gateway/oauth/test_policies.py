@@ -178,6 +178,17 @@ async def test_api_key_in_query_is_refused(policy: AuthenticationPolicy, name: s
     assert all(API_KEY.encode() not in v for _, v in reply.headers)
 
 
+async def test_key_is_an_ordinary_parameter_off_open_data(
+    policy: AuthenticationPolicy, ring: KeyRing, settings: Settings
+) -> None:
+    token = _token(ring, settings, ("jusho",))
+    closed = exchange(query=b"key=fiscal_year", headers={"Authorization": f"Bearer {token}"})
+    assert await policy.on_request(closed) is None  # only open-data APIs take API keys
+    named = exchange(query=b"apikey=x", headers={"Authorization": f"Bearer {token}"})
+    reply = await policy.on_request(named)
+    assert reply is not None and body(reply)["type"].endswith("#api-key-in-query")
+
+
 @pytest.mark.parametrize("name", ["access_token", "Access_Token", "access%5Ftoken"])
 async def test_access_token_in_query_is_refused_even_beside_a_header(
     policy: AuthenticationPolicy, ring: KeyRing, settings: Settings, name: str
