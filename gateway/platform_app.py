@@ -16,8 +16,9 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
-from gateway.problems import CATALOGUE, ProblemRenderer, preferred_language
+from gateway.problems import ProblemRenderer, preferred_language
 from registry.errors import RegistryError
+from registry.problems import CATALOGUE
 
 log = logging.getLogger(__name__)
 

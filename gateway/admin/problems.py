@@ -19,8 +19,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gateway.problems import CATALOGUE, PROBLEM_JSON, preferred_language
+from gateway.problems import PROBLEM_JSON, preferred_language
 from registry.errors import RegistryError
+from registry.problems import CATALOGUE
+from registry.urls import error_page_url
 
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _HTTP_CODES = {
@@ -46,7 +48,7 @@ class ProblemResponder:
     """Builds problem+json responses whose `type` URIs live under the portal's error page."""
 
     def __init__(self, public_url: str) -> None:
-        self._type_base = public_url.rstrip("/") + "/portal/errors/#"
+        self._public_url = public_url
 
     def respond(
         self,
@@ -62,7 +64,7 @@ class ProblemResponder:
         """`language` is the language of `title` and `detail` (registry messages are English)."""
         rid = request_id(request)
         body: dict[str, Any] = {
-            "type": self._type_base + code,
+            "type": error_page_url(self._public_url, code),
             "title": title,
             "status": status,
             "detail": detail,

@@ -12,6 +12,7 @@ from email.utils import format_datetime
 from gateway.pipeline import Exchange, Header, Reply
 from registry.models import RouteEntry, VersionState
 from registry.settings import Settings
+from registry.urls import api_page_url
 
 
 def deprecation_headers(route: RouteEntry, public_url: str) -> tuple[Header, ...]:
@@ -24,7 +25,7 @@ def deprecation_headers(route: RouteEntry, public_url: str) -> tuple[Header, ...
     if route.sunset is not None:
         # RFC 8594 §3: an HTTP-date (IMF-fixdate, RFC 9110 §5.6.7).
         out.append((b"sunset", format_datetime(route.sunset.astimezone(UTC), usegmt=True).encode()))
-    portal = f"{base}/portal/apis/{route.slug}/{route.version}/"
+    portal = api_page_url(public_url, route.slug, route.version)
     out.append((b"link", f'<{portal}>; rel="deprecation"; type="text/html"'.encode()))
     if route.successor:
         successor = f"{base}/api/{route.slug}/{route.successor}/"

@@ -1,0 +1,55 @@
+"""The public URL layout, with one owner: every link the platform hands out is built here.
+
+The gateway's headers (`Link: rel="deprecation"`), problem `type` URIs, the feeds and the
+portal's own pages all use these functions, so a page can move in one place.
+"""
+
+from __future__ import annotations
+
+PORTAL_PREFIX = "/portal/"
+FEEDS_PREFIX = "/feeds/"
+
+
+def _join(public_url: str, path: str) -> str:
+    return public_url.rstrip("/") + path
+
+
+def portal_path() -> str:
+    """The catalogue (the portal's home page)."""
+    return PORTAL_PREFIX
+
+
+def api_page_path(slug: str, version: str) -> str:
+    return f"{PORTAL_PREFIX}apis/{slug}/{version}/"
+
+
+def errors_page_path() -> str:
+    return f"{PORTAL_PREFIX}errors/"
+
+
+def error_anchor_path(code: str) -> str:
+    return f"{errors_page_path()}#{code}"
+
+
+def changes_feed_path() -> str:
+    return f"{FEEDS_PREFIX}changes.atom"
+
+
+def api_feed_path(slug: str) -> str:
+    return f"{FEEDS_PREFIX}{slug}.atom"
+
+
+def api_page_url(public_url: str, slug: str, version: str) -> str:
+    return _join(public_url, api_page_path(slug, version))
+
+
+def error_page_url(public_url: str, code: str) -> str:
+    return _join(public_url, error_anchor_path(code))
+
+
+def changes_feed_url(public_url: str) -> str:
+    return _join(public_url, changes_feed_path())
+
+
+def api_feed_url(public_url: str, slug: str) -> str:
+    return _join(public_url, api_feed_path(slug))
