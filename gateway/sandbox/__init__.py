@@ -1,7 +1,5 @@
-"""The sandbox: answers API calls from the OpenAPI document, validating them against it."""
+"""The sandbox: answers API calls from the OpenAPI document, validating them against it.
 
-from gateway.sandbox.cache import SandboxIndexCache
-from gateway.sandbox.handler import SandboxHandler
-from gateway.sandbox.index import SandboxIndex
-
-__all__ = ["SandboxHandler", "SandboxIndex", "SandboxIndexCache"]
+`handler.SandboxHandler` is the terminal handler; `index.SandboxIndex` the per-document index
+(built once per document, see `gateway.compiled_routes`).
+"""

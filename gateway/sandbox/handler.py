@@ -15,13 +15,13 @@ from typing import Any
 
 import orjson
 
+from gateway.compiled_routes import CompiledRoutes
 from gateway.pipeline import Exchange, Header, Receive, Reply, Send
 from gateway.problems import ProblemRenderer
-from gateway.sandbox.cache import SandboxIndexCache
 from gateway.sandbox.index import Match, MethodNotAllowed, SandboxIndex
-from gateway.sandbox.refs import DocumentError
 from gateway.sandbox.selection import Chosen, Preferences, SelectionError, choose
 from gateway.sandbox.validation import RequestParts, is_json, validator_for
+from registry.openapi import DocumentError
 
 SANDBOX_HEADER: Header = (b"x-tsunagu-sandbox", b"true")
 DEFAULT_MAX_BODY = 1024 * 1024  # 1 MiB: plenty for trying an API out
@@ -37,12 +37,12 @@ class SandboxHandler:
     def __init__(
         self,
         problems: ProblemRenderer,
-        index_cache: SandboxIndexCache,
+        routes: CompiledRoutes,
         *,
         max_body_bytes: int = DEFAULT_MAX_BODY,
     ) -> None:
         self._problems = problems
-        self._cache = index_cache
+        self._routes = routes
         self._max_body = max_body_bytes
 
     async def __call__(self, exchange: Exchange, send: Send) -> None:
@@ -60,7 +60,7 @@ class SandboxHandler:
         if route is None:
             return self._problem(exchange, "not-found", "no API version is routed here")
         try:
-            index = self._cache.index_for(route)
+            index = self._routes.for_entry(route).document.sandbox_index()
             found = index.match(exchange.method, exchange.rest_path)
             if found is None:
                 detail = f"{route.slug} {route.version} has no path {exchange.rest_path}"

@@ -1,26 +1,32 @@
 """The operation index of one OpenAPI document: path templates matched to operations.
 
-Matching follows OpenAPI 3.x "Path Templating": a request path matches a template segment by
-segment; when several templates match, concrete (literal) segments win over templated ones,
-compared from the left. Methods are checked after the path, so a known path with an unknown
-method is a 405 (RFC 9110 §15.5.6, with `Allow`) and an unknown path a 404.
+Path items, `$ref`s and template matching come from the shared document model
+(`registry.openapi`): when several templates match, the most specific wins. Methods are checked
+after the path, so a known path with an unknown method is a 405 (RFC 9110 §15.5.6, with `Allow`)
+and an unknown path a 404.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from gateway.sandbox.refs import Dialect, DocumentError, deref, dialect_of, join
 from gateway.sandbox.schemas import SchemaCompiler
+from registry.openapi import (
+    HTTP_METHODS,
+    Dialect,
+    DocumentError,
+    OpenApiDocument,
+    PathItem,
+    PathTemplate,
+    join,
+    resolve,
+)
+from registry.openapi.templates import path_parts
 
 if TYPE_CHECKING:
     from gateway.sandbox.validation import OperationValidator
-
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_PARAM = re.compile(r"\{([^{}/]+)\}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,25 +68,12 @@ class MethodNotAllowed:
 
 @dataclass(frozen=True, slots=True)
 class _Template:
-    template: str
-    segments: tuple[tuple[re.Pattern[str] | str, tuple[str, ...]], ...]
-    rank: tuple[int, ...]  # per segment: 0 literal, 1 partly templated, 2 one parameter
+    template: PathTemplate
     operations: Mapping[str, Operation]
 
-    def match(self, parts: list[str]) -> dict[str, str] | None:
-        if len(parts) != len(self.segments):
-            return None
-        params: dict[str, str] = {}
-        for part, (matcher, names) in zip(parts, self.segments, strict=True):
-            if isinstance(matcher, str):
-                if part != matcher:
-                    return None
-                continue
-            found = matcher.fullmatch(part)
-            if found is None:
-                return None
-            params.update(zip(names, found.groups(), strict=True))
-        return params
+    @property
+    def rank(self) -> tuple[int, ...]:
+        return self.template.rank
 
 
 class SandboxIndex:
@@ -95,18 +88,15 @@ class SandboxIndex:
         self._templates = sorted(templates, key=lambda t: t.rank)
 
     @classmethod
-    def for_document(cls, document: Mapping[str, Any]) -> SandboxIndex:
+    def for_document(cls, document: Mapping[str, Any] | OpenApiDocument) -> SandboxIndex:
         """Index every path and operation; `DocumentError` when the document cannot be served."""
-        dialect = dialect_of(document)
-        paths = document.get("paths") or {}
+        model = document if isinstance(document, OpenApiDocument) else OpenApiDocument(document)
+        dialect = model.dialect
+        paths = model.raw.get("paths") or {}
         if not isinstance(paths, Mapping):
             raise DocumentError("`paths` is not a mapping")
-        templates = [
-            _compile_template(document, template, item)
-            for template, item in paths.items()
-            if isinstance(template, str) and isinstance(item, Mapping)
-        ]
-        return cls(document, dialect, templates)
+        templates = [_compile_template(model.raw, item) for item in model.path_items]
+        return cls(model.raw, dialect, templates)
 
     def operations(self) -> list[Operation]:
         """Every operation of the document, most specific templates first."""
@@ -114,11 +104,11 @@ class SandboxIndex:
 
     def match(self, method: str, path: str) -> Match | MethodNotAllowed | None:
         """The operation for this request, a 405 with the allowed methods, or None (404)."""
-        parts = path.split("/")[1:] if path.startswith("/") else path.split("/")
+        parts = path_parts(path)
         allowed: set[str] = set()
         wanted = method.lower()
         for template in self._templates:
-            params = template.match(parts)
+            params = template.template.match(parts)
             if params is None:
                 continue
             operation = template.operations.get(wanted)
@@ -131,38 +121,24 @@ class SandboxIndex:
             return None
         if "get" in allowed:
             allowed.add("head")
-        return MethodNotAllowed(tuple(m.upper() for m in METHODS if m in allowed))
+        return MethodNotAllowed(tuple(m.upper() for m in HTTP_METHODS if m in allowed))
 
 
-def _compile_template(document: Mapping[str, Any], template: str, item: Any) -> _Template:
-    item_pointer = join("/paths", template)
-    item, item_pointer = deref(document, item, item_pointer)
-    segments: list[tuple[re.Pattern[str] | str, tuple[str, ...]]] = []
-    rank: list[int] = []
-    for part in template.split("/")[1:]:
-        names = tuple(_PARAM.findall(part))
-        if not names:
-            segments.append((part, ()))
-            rank.append(0)
-            continue
-        pieces = _PARAM.split(part)  # literal, name, literal, name, …, literal
-        regex = "".join(re.escape(p) if i % 2 == 0 else "([^/]+?)" for i, p in enumerate(pieces))
-        segments.append((re.compile(regex), names))
-        rank.append(2 if part == "{" + names[0] + "}" else 1)
-    shared = _parameters(document, item.get("parameters"), join(item_pointer, "parameters"))
+def _compile_template(document: Mapping[str, Any], item: PathItem) -> _Template:
+    if item.problem is not None:
+        raise item.problem
+    shared = _parameters(document, item.node.get("parameters"), join(item.pointer, "parameters"))
     operations: dict[str, Operation] = {}
-    for method in METHODS:
-        node = item.get(method)
-        if not isinstance(node, Mapping):
-            continue
-        pointer = join(item_pointer, method)
-        own = _parameters(document, node.get("parameters"), join(pointer, "parameters"))
+    for op in item.operations():
+        own = _parameters(document, op.node.get("parameters"), join(op.pointer, "parameters"))
         merged = {
             (p.name.lower() if p.location == "header" else p.name, p.location): p
             for p in (*shared, *own)
         }
-        operations[method] = Operation(method, template, pointer, node, tuple(merged.values()))
-    return _Template(template, tuple(segments), tuple(rank), operations)
+        operations[op.method] = Operation(
+            op.method, op.path, op.pointer, op.node, tuple(merged.values())
+        )
+    return _Template(item.template, operations)
 
 
 def _parameters(document: Mapping[str, Any], nodes: Any, pointer: str) -> list[Parameter]:
@@ -171,7 +147,7 @@ def _parameters(document: Mapping[str, Any], nodes: Any, pointer: str) -> list[P
         return []
     found: list[Parameter] = []
     for i, raw in enumerate(nodes):
-        node, at = deref(document, raw, join(pointer, i))
+        node, at = resolve(document, raw, join(pointer, i))
         if not isinstance(node, Mapping) or "name" not in node or "in" not in node:
             raise DocumentError(f"parameter at {at!r} lacks `name` or `in`")
         location = str(node["in"])
@@ -183,7 +159,7 @@ def _parameters(document: Mapping[str, Any], nodes: Any, pointer: str) -> list[P
             media = next(iter(content))
             schema, schema_at = content[media].get("schema"), join(at, "content", media, "schema")
             json_content = "json" in str(media)
-        resolved = deref(document, schema, schema_at)[0] if schema is not None else {}
+        resolved = resolve(document, schema, schema_at)[0] if schema is not None else {}
         found.append(
             Parameter(
                 name=str(node["name"]),

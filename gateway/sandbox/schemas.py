@@ -32,7 +32,7 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from gateway.sandbox.refs import Dialect, DocumentError, escape
+from registry.openapi import Dialect, DocumentError, escape
 
 DOCUMENT_URI = "urn:tsunagu:sandbox:openapi"
 MAX_ISSUES = 50  # per checked value: enough to fix a request, bounded for huge bodies

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.sandbox.index import Operation, SandboxIndex
-from gateway.sandbox.refs import DocumentError, deref, join
 from gateway.sandbox.synthesis import schema_example, synthesise
 from gateway.sandbox.validation import media_base
+from registry.openapi import DocumentError, join, resolve
 
 
 class SelectionError(Exception):
@@ -107,7 +107,7 @@ def _responses(index: SandboxIndex, operation: Operation) -> Responses:
     declared = operation.node.get("responses") or {}
     out: Responses = {}
     for key in sorted(declared, key=_order):
-        node, at = deref(index.document, declared[key], join(operation.pointer, "responses", key))
+        node, at = resolve(index.document, declared[key], join(operation.pointer, "responses", key))
         if isinstance(node, Mapping):
             out[str(key)] = (node, at)
     if not out:
@@ -235,14 +235,14 @@ def _body(index: SandboxIndex, spec: Any, pointer: str, prefs: Preferences) -> A
             return _example_value(index, examples[name], join(pointer, "examples", name))
         if "example" in spec:
             return spec["example"]
-        own = schema_example(deref(index.document, schema, join(pointer, "schema"))[0] or {})
+        own = schema_example(resolve(index.document, schema, join(pointer, "schema"))[0] or {})
         if own is not None:
             return own
     return synthesise(index.document, schema or {})
 
 
 def _example_value(index: SandboxIndex, example: Any, pointer: str) -> Any:
-    node, at = deref(index.document, example, pointer)
+    node, at = resolve(index.document, example, pointer)
     if not isinstance(node, Mapping) or "value" not in node:
         raise DocumentError(
             f"example at {at!r} has no inline `value` (externalValue is not served)"

@@ -17,7 +17,7 @@ from typing import Any
 
 from gateway.sandbox import strings
 from gateway.sandbox.params import types_of
-from gateway.sandbox.refs import deref
+from registry.openapi import resolve
 
 SOFT_DEPTH = 6
 HARD_DEPTH = 24
@@ -70,7 +70,7 @@ class _Synthesiser:
         return _string(schema, variant)
 
     def _resolve(self, schema: Any) -> Mapping[str, Any]:
-        node = deref(self._document, schema, "")[0]
+        node = resolve(self._document, schema, "")[0]
         if node is True or not isinstance(node, Mapping):
             return {}
         return node

@@ -19,8 +19,8 @@ import orjson
 from gateway.pipeline import Header
 from gateway.sandbox import params
 from gateway.sandbox.index import Operation, Parameter, SandboxIndex
-from gateway.sandbox.refs import deref, join
 from gateway.sandbox.schemas import SchemaChecker
+from registry.openapi import join, resolve
 
 Location = Literal["query", "path", "header", "body"]
 MAX_BODY_DEPTH = 64  # deeper JSON would only exhaust the validator's recursion
@@ -97,7 +97,9 @@ class OperationValidator:
             and not (p.location == "header" and p.name.lower() in _IGNORED_HEADERS)
         ]
         body_pointer = join(operation.pointer, "requestBody")
-        body, body_pointer = deref(index.document, operation.node.get("requestBody"), body_pointer)
+        body, body_pointer = resolve(
+            index.document, operation.node.get("requestBody"), body_pointer
+        )
         self._body: Mapping[str, Any] | None = body if isinstance(body, Mapping) else None
         self._media: dict[str, SchemaChecker | None] = {}
         for media, spec in ((self._body or {}).get("content") or {}).items():
@@ -114,7 +116,7 @@ class OperationValidator:
         return found
 
     def _resolve(self, schema: Any) -> Mapping[str, Any]:
-        node = deref(self._index.document, schema, "")[0]
+        node = resolve(self._index.document, schema, "")[0]
         return node if isinstance(node, Mapping) else {}
 
     def _parameter(

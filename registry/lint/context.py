@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from registry.lint.pointer import MISSING, join, lookup
+from registry.lint.pointer import join
+from registry.openapi import HTTP_METHODS as METHODS
+from registry.openapi import RefError, resolve
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-MAX_REF_HOPS = 32
 MAX_SCHEMAS = 20_000
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SCHEMA_MAPS = ("properties", "patternProperties")
@@ -105,19 +105,10 @@ class LintContext:
     # -- references ---------------------------------------------------------------------
     def deref(self, value: Any, pointer: str) -> tuple[Any, str]:
         """Follow local `$ref`s; a dangling, external or cyclic one yields `({}, pointer)`."""
-        seen: set[str] = set()
-        for _ in range(MAX_REF_HOPS):
-            ref = value.get("$ref") if isinstance(value, dict) else None
-            if not isinstance(ref, str):
-                return value, pointer
-            if not ref.startswith("#") or ref in seen:
-                return {}, pointer
-            seen.add(ref)
-            target = lookup(self.doc, ref[1:])
-            if target is MISSING:
-                return {}, pointer
-            value, pointer = target, ref[1:]
-        return {}, pointer
+        try:
+            return resolve(self.doc, value, pointer)
+        except RefError as error:
+            return {}, error.at
 
     def resolved(self, value: Any, pointer: str) -> tuple[dict[str, Any], str]:
         node, where = self.deref(value, pointer)

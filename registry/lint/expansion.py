@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from registry.lint.pointer import MISSING, lookup
+from registry.openapi import try_resolve
 
 MAX_COMBINATOR_STEPS = 50_000
 """Steps the validator may spend collecting `allOf` properties (real documents: hundreds)."""
@@ -23,16 +23,9 @@ _SINGLES = ("items", "not")
 
 
 def _resolve(doc: dict[str, Any], node: Any) -> Any:
-    """The schema a (chain of) local `$ref` leads to, or None; chains loop at most 100 times."""
-    for _ in range(100):
-        if not isinstance(node, dict):
-            return None
-        ref = node.get("$ref")
-        if not isinstance(ref, str):
-            return node
-        target = lookup(doc, ref[1:]) if ref.startswith("#") else MISSING
-        node = None if target is MISSING else target
-    return None
+    """The schema a (chain of) local `$ref` leads to, or None."""
+    found = try_resolve(doc, node)
+    return found[0] if found is not None and isinstance(found[0], dict) else None
 
 
 def _branches(doc: dict[str, Any], schema: dict[str, Any]) -> Iterator[dict[str, Any]]:

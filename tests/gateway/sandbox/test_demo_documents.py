@@ -10,14 +10,14 @@ from urllib.parse import urlencode
 import orjson
 import pytest
 
-from gateway.sandbox import SandboxIndex
-from gateway.sandbox.index import METHODS, Match, Parameter
-from gateway.sandbox.refs import deref, join
+from gateway.sandbox.index import Match, Parameter, SandboxIndex
 from gateway.sandbox.selection import Preferences, choose
 from gateway.sandbox.synthesis import synthesise
 from gateway.sandbox.validation import RequestParts, validator_for
 from registry.demo_apis import DEMO_DOCUMENTS
 from registry.intake import load_document
+from registry.openapi import HTTP_METHODS as METHODS
+from registry.openapi import join, resolve
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -37,7 +37,7 @@ def _responses(index: SandboxIndex) -> Iterator[tuple[str, str, str, str, Mappin
             if not isinstance(operation, Mapping):
                 continue
             for status, raw in operation["responses"].items():
-                response = deref(index.document, raw, "")[0]
+                response = resolve(index.document, raw, "")[0]
                 for media, spec in (response.get("content") or {}).items():
                     if "json" in media and "schema" in spec:
                         yield template, method, str(status), media, spec
@@ -52,11 +52,11 @@ def test_every_declared_example_and_synthesised_body_is_valid(index: SandboxInde
     checked = 0
     for template, method, status, media, spec in _responses(index):
         pointer = join("/paths", template, method, "responses", status, "content", media, "schema")
-        schema_at = deref(index.document, spec["schema"], pointer)[1]
+        schema_at = resolve(index.document, spec["schema"], pointer)[1]
         checker = index.compiler.checker(schema_at)
         bodies = [synthesise(index.document, spec["schema"])]
         bodies += [
-            deref(index.document, ex, "")[0]["value"]
+            resolve(index.document, ex, "")[0]["value"]
             for ex in (spec.get("examples") or {}).values()
         ]
         if "example" in spec:
@@ -132,5 +132,5 @@ def test_documented_parameter_examples_pass_validation(index: SandboxIndex) -> N
 def _declared(index: SandboxIndex, template: str, method: str) -> dict[str, Mapping[str, Any]]:
     item = index.document["paths"][template]
     raw = [*(item.get("parameters") or []), *(item[method].get("parameters") or [])]
-    resolved = [deref(index.document, p, "")[0] for p in raw]
+    resolved = [resolve(index.document, p, "")[0] for p in raw]
     return {p["name"]: p for p in resolved}

@@ -9,9 +9,10 @@ from typing import Any
 import orjson
 import pytest
 
+from gateway.compiled_routes import CompiledRoutes
 from gateway.pipeline import Exchange, Message
 from gateway.problems import ProblemRenderer
-from gateway.sandbox import SandboxHandler, SandboxIndexCache
+from gateway.sandbox.handler import SandboxHandler
 from gateway.sandbox.index import Match
 from registry.models import RouteEntry
 from tests.gateway.sandbox.documents import houjin, route_for
@@ -77,7 +78,7 @@ async def call(
         response_headers=[(b"x-request-id", b"req-1")],
     )
     handler = handler or SandboxHandler(
-        ProblemRenderer("https://tsunagu.example.jp"), SandboxIndexCache(), max_body_bytes=1024
+        ProblemRenderer("https://tsunagu.example.jp"), CompiledRoutes(), max_body_bytes=1024
     )
     await handler(exchange, send)
     return Response(sent), exchange
@@ -201,16 +202,18 @@ async def test_a_broken_document_is_an_internal_problem_not_a_crash() -> None:
 
 
 async def test_index_is_reused_across_requests_for_the_same_route() -> None:
-    cache = SandboxIndexCache()
-    handler = SandboxHandler(ProblemRenderer("https://tsunagu.example.jp"), cache)
+    routes = CompiledRoutes()
+    handler = SandboxHandler(ProblemRenderer("https://tsunagu.example.jp"), routes)
     route = route_for(houjin())
     await call("GET", "/corporations/1000012345678", route=route, handler=handler)
-    found = cache.index_for(route).match("GET", "/corporations/1000012345678")
+    index = routes.for_entry(route).document.sandbox_index()
+    found = index.match("GET", "/corporations/1000012345678")
     assert isinstance(found, Match)
     compiled = found.operation.compiled
     assert compiled is not None
     await call("GET", "/corporations/1000012345678", route=route, handler=handler)
-    assert cache.index_for(route).match("GET", "/corporations/1000012345678") == found
+    assert routes.for_entry(route).document.sandbox_index() is index
+    assert index.match("GET", "/corporations/1000012345678") == found
     assert found.operation.compiled is compiled
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.sandbox import SandboxIndex, SandboxIndexCache
-from gateway.sandbox.index import Match, MethodNotAllowed
-from gateway.sandbox.refs import DocumentError, deref, lookup
+from gateway.compiled_routes import CompiledRoutes
+from gateway.sandbox.index import Match, MethodNotAllowed, SandboxIndex
+from registry.openapi import DocumentError, lookup, resolve
 from tests.gateway.sandbox.documents import facilities, houjin, route_for
 
 
@@ -82,11 +82,11 @@ def test_ref_cycles_and_external_refs_are_document_errors() -> None:
         }
     }
     with pytest.raises(DocumentError, match="cycle"):
-        deref(doc, {"$ref": "#/components/schemas/A"}, "")
+        resolve(doc, {"$ref": "#/components/schemas/A"}, "")
     with pytest.raises(DocumentError, match="only local"):
-        deref(doc, {"$ref": "https://attacker.invalid/x.yaml"}, "")
+        resolve(doc, {"$ref": "https://attacker.invalid/x.yaml"}, "")
     with pytest.raises(DocumentError, match="does not exist"):
-        lookup(doc, "/components/schemas/C")
+        resolve(doc, {"$ref": "#/components/schemas/C"}, "")
 
 
 def test_pointer_tokens_are_unescaped() -> None:
@@ -95,12 +95,16 @@ def test_pointer_tokens_are_unescaped() -> None:
     assert lookup(doc, "/paths/m~0n/1") == 20
 
 
-def test_cache_rebuilds_only_when_the_document_object_changes() -> None:
-    cache = SandboxIndexCache()
+def test_index_is_rebuilt_only_when_the_document_changes() -> None:
+    routes = CompiledRoutes()
     route = route_for(houjin())
-    first = cache.index_for(route)
-    assert cache.index_for(route) is first
-    assert cache.index_for(route.model_copy()) is first  # same document object, new entry
-    replaced = cache.index_for(route_for(houjin()))
+    first = routes.for_entry(route).document.sandbox_index()
+    assert routes.for_entry(route).document.sandbox_index() is first
+    assert routes.for_entry(route.model_copy()).document.sandbox_index() is first
+    assert routes.for_entry(route_for(houjin())).document.sandbox_index() is first  # equal
+    changed = houjin()
+    changed["info"]["title"] = "changed"
+    replaced = routes.for_entry(route_for(changed)).document.sandbox_index()
     assert replaced is not first
-    assert cache.index_for(route_for(facilities(), slug="facilities")) is not replaced
+    other = routes.for_entry(route_for(facilities(), slug="facilities"))
+    assert other.document.sandbox_index() is not replaced

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.sandbox import SandboxIndex
-from gateway.sandbox.index import Match
+from gateway.sandbox.index import Match, SandboxIndex
 from gateway.sandbox.selection import Chosen, Preferences, SelectionError, choose
 from tests.gateway.sandbox.documents import facilities, houjin
 

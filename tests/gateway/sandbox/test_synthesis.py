@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from gateway.sandbox.refs import Dialect, join
 from gateway.sandbox.schemas import SchemaCompiler
 from gateway.sandbox.strings import FORMATS, for_pattern
 from gateway.sandbox.synthesis import HARD_DEPTH, synthesise
+from registry.openapi import Dialect, join
 from tests.gateway.sandbox.documents import facilities, houjin
 
 COMMON: list[dict[str, Any]] = [

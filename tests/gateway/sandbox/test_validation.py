@@ -7,8 +7,7 @@ from typing import Any
 import orjson
 import pytest
 
-from gateway.sandbox import SandboxIndex
-from gateway.sandbox.index import Match
+from gateway.sandbox.index import Match, SandboxIndex
 from gateway.sandbox.validation import RequestParts, validator_for
 from tests.gateway.sandbox.documents import facilities, houjin
 
