@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 class SnapshotSource(Protocol):
     def generation(self) -> int: ...
 
-    def snapshot(self) -> Snapshot: ...
+    def snapshot(self, previous: Snapshot | None = None) -> Snapshot: ...
 
 
 class SnapshotHolder:
@@ -96,7 +96,7 @@ class SnapshotRefresher:
         try:
             generation = await asyncio.to_thread(self._source.generation)
             if generation != self._holder.current.generation:
-                snapshot = await asyncio.to_thread(self._source.snapshot)
+                snapshot = await asyncio.to_thread(self._source.snapshot, self._holder.current)
                 self._holder.replace(snapshot)
         except Exception as exc:  # the store is down: keep serving the last snapshot
             if not self._store_down:

@@ -39,7 +39,12 @@ class AppOperations:
             unit.add_app(stored)
             detail = {"name": name, "owner": owner, "scopes": list(wanted), "sandbox": sandbox}
             unit.record_change(
-                now, principal.subject, "app.create", f"app:{stored.client_id}", detail
+                now,
+                principal.subject,
+                "app.create",
+                f"app:{stored.client_id}",
+                detail,
+                routes=False,
             )
         return created
 
@@ -53,7 +58,9 @@ class AppOperations:
             stored, key = new_api_key(unit, principal, client_id, slugs)
             unit.add_api_key(stored, now)
             detail = {"slugs": list(stored.slugs)}
-            unit.record_change(now, principal.subject, "apikey.create", f"app:{client_id}", detail)
+            unit.record_change(
+                now, principal.subject, "apikey.create", f"app:{client_id}", detail, routes=False
+            )
         return key
 
     def record_usage(self, rows: list[UsageRow]) -> None:

@@ -174,9 +174,11 @@ class ApiKeyView(Frozen):
 
 
 class Snapshot(Frozen):
-    """Everything the gateway serves from, frozen at one registry generation."""
+    """Everything the gateway serves from, frozen at one registry generation. `routes` change
+    only when `routes_generation` does; the credentials (keys, revocations) with any change."""
 
     generation: int
+    routes_generation: int = 0
     routes: Mapping[tuple[str, str], RouteEntry]
     signing_keys: tuple[SigningKeyView, ...] = ()
     api_keys: Mapping[str, ApiKeyView] = Field(default_factory=dict)

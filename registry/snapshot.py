@@ -19,14 +19,21 @@ class RegistryReader:
         with self.store.read() as unit:
             return unit.generation()
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
         """Published, deprecated and retired routes, public signing keys, API keys of enabled
-        apps and unexpired revocations, all read in the same transaction as the generation."""
+        apps and unexpired revocations, all read in the same transaction as the generation.
+        The routes of `previous` are kept (not read again) when their generation is current."""
         now = self.clock()
         with self.store.read() as unit:
+            routes_generation = unit.routes_generation()
+            if previous is not None and previous.routes_generation == routes_generation:
+                routes = previous.routes
+            else:
+                routes = unit.routes()
             return Snapshot(
                 generation=unit.generation(),
-                routes=unit.routes(),
+                routes_generation=routes_generation,
+                routes=routes,
                 signing_keys=tuple(unit.signing_keys(include_private=False)),
                 api_keys=unit.api_keys(),
                 revoked_jtis=unit.revoked_jtis(now),

@@ -81,17 +81,28 @@ class CatalogueUnit:
         )
         return int(value or 0)
 
-    def bump_generation(self) -> int:
-        """Advance the generation the gateway watches (commits with the change, or not at all).
+    def routes_generation(self) -> int:
+        value = self.session.scalar(
+            select(RegistryStateRow.routes_generation).where(RegistryStateRow.id == 1)
+        )
+        return int(value or 0)
+
+    def bump_generation(self, *, routes: bool = True) -> int:
+        """Advance the generation the gateway watches (commits with the change, or not at all);
+        `routes=False` for a change that cannot alter a route (apps, keys, revocations), so
+        gateways keep their routes and reload only the credentials.
 
         On PostgreSQL it also queues `NOTIFY tsunagu_generation, '<n>'`: notifications are
         transactional, so listening gateways hear of the change at commit and never of a
         rolled-back one.
         """
+        values: dict[str, Any] = {"generation": RegistryStateRow.generation + 1}
+        if routes:
+            values["routes_generation"] = RegistryStateRow.routes_generation + 1
         stmt = (
             update(RegistryStateRow)
             .where(RegistryStateRow.id == 1)
-            .values(generation=RegistryStateRow.generation + 1)
+            .values(**values)
             .returning(RegistryStateRow.generation)
         )
         generation = int(self.session.execute(stmt).scalar_one())
@@ -103,14 +114,22 @@ class CatalogueUnit:
         return generation
 
     def record_change(
-        self, at: datetime, actor: str, action: str, target: str, detail: Mapping[str, Any]
+        self,
+        at: datetime,
+        actor: str,
+        action: str,
+        target: str,
+        detail: Mapping[str, Any],
+        *,
+        routes: bool = True,
     ) -> None:
-        """Append to the change log and bump the generation, in this transaction."""
+        """Append to the change log and bump the generation, in this transaction (`routes`:
+        see `bump_generation`)."""
         self.session.add(
             ChangeLogRow(at=at, actor=actor, action=action, target=target, detail=dict(detail))
         )
         self.session.flush()
-        self.bump_generation()
+        self.bump_generation(routes=routes)
 
     def change_log(self, limit: int, slugs: Collection[str] | None) -> list[ChangeLogEntry]:
         """Newest first; with `slugs`, only entries whose target is a version of those APIs."""

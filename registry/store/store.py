@@ -93,19 +93,19 @@ class Store:
     def add_signing_key(self, key: SigningKeyView) -> None:
         with self.write() as unit:
             unit.add_signing_key(key)
-            unit.bump_generation()
+            unit.bump_generation(routes=False)
 
     def set_key_times(
         self, kid: str, retires_at: datetime | None, expires_at: datetime | None
     ) -> None:
         with self.write() as unit:
             unit.set_key_times(kid, retires_at, expires_at)
-            unit.bump_generation()
+            unit.bump_generation(routes=False)
 
     def revoke_jti(self, jti: str, expires_at: datetime) -> None:
         with self.write() as unit:
             unit.revoke_jti(jti, expires_at, self.clock())
-            unit.bump_generation()
+            unit.bump_generation(routes=False)
 
     def add_usage(self, rows: Iterable[UsageRow]) -> None:
         """Add call counts; needs no registry lock and bumps no generation (not routing state)."""

@@ -194,9 +194,11 @@ class UsageCountRow(Base):
 
 
 class RegistryStateRow(Base):
-    """One row (id 1): the generation number the gateway watches."""
+    """One row (id 1): the generation number the gateway watches, and the generation of the
+    routes alone (bumped with it by every change that can alter a route, and only by those)."""
 
     __tablename__ = "registry_state"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     generation: Mapped[int] = mapped_column(BigInteger)
+    routes_generation: Mapped[int] = mapped_column(BigInteger, server_default="0")

@@ -89,3 +89,34 @@ def test_key_and_revocation_changes_bump_the_generation(store: Store, clock: Fak
     assert reader.generation() == 3
     (key,) = reader.snapshot().signing_keys
     assert key.retires_at is not None and key.expires_at == key.retires_at + timedelta(minutes=11)
+
+
+@pytest.mark.usefixtures("providers")
+def test_credential_changes_keep_the_routes_generation_and_the_routes(
+    svc: RegistryService, store: Store, clock: FakeClock
+) -> None:
+    svc.register(PROVIDER_A, "digital", as_yaml(openapi(slug="opendata", open_data=True)), UP)
+    svc.publish(PROVIDER_A, "opendata", "v1")
+    reader = RegistryReader(store, clock=clock)
+    first = reader.snapshot()
+    assert first.routes_generation == first.generation > 0
+
+    app = svc.create_app(OPERATOR, "アプリ", "dev@example.com", ["opendata"], False)
+    svc.create_api_key(OPERATOR, app.client_id, ["opendata"])
+    store.add_signing_key(signing_key(clock, "k1"))
+    store.revoke_jti("jti-1", clock.now + timedelta(minutes=10))
+    second = reader.snapshot(first)
+    assert second.generation == first.generation + 4
+    assert second.routes_generation == first.routes_generation
+    assert second.routes == first.routes
+    assert all(second.routes[key] is entry for key, entry in first.routes.items())  # kept
+    assert second.revoked_jtis == frozenset({"jti-1"}) and len(second.api_keys) == 1
+    assert [k.kid for k in second.signing_keys] == ["k1"]
+
+    svc.deprecate(PROVIDER_A, "opendata", "v1", date(2026, 1, 1))
+    third = reader.snapshot(second)
+    assert third.generation == second.generation + 1
+    assert third.routes_generation == second.routes_generation + 1
+    route = third.route("opendata", "v1")
+    assert route is not None and route.state is VersionState.DEPRECATED
+    assert reader.snapshot().routes == third.routes  # without a previous snapshot: read anew
