@@ -19,24 +19,18 @@ from registry.store import Store
 
 
 class Service(Protocol):
+    name: str
+
     def start(self) -> None: ...
 
     async def stop(self) -> None: ...
 
 
 class Invalidation:
-    """The configured push paths; started and stopped with the application."""
+    """The configured push paths; the application runs them as background services."""
 
     def __init__(self, services: tuple[Service, ...]) -> None:
         self.services = services
-
-    def start(self) -> None:
-        for service in self.services:
-            service.start()
-
-    async def stop(self) -> None:
-        for service in reversed(self.services):
-            await service.stop()
 
 
 def build_invalidation(

@@ -43,6 +43,8 @@ def parse_generation(payload: str | bytes) -> int | None:
 class PostgresListener:
     """LISTENs on `channel` and calls `on_generation(n)` per notification; see the module."""
 
+    name = "pg-generation-listener"
+
     def __init__(
         self,
         conninfo: str,

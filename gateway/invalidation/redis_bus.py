@@ -32,6 +32,8 @@ OnGeneration = Callable[[int | None], None]
 class RedisGenerationBus:
     """Publishes and hears generation numbers on one channel; see the module docstring."""
 
+    name = "redis-generation-bus"
+
     def __init__(
         self,
         client: redis.asyncio.Redis,

@@ -97,7 +97,8 @@ async def test_push_paths_follow_the_configuration(
         refresher = SnapshotRefresher(holder, reader, 3600)
         built = build_invalidation(Settings(redis_url=redis_setting), store, holder, refresher)
         kinds = [type(service) for service in built.services]
-        await built.stop()  # never started: only releases the Redis client
+        for service in built.services:  # never started: stop only releases the Redis client
+            await service.stop()
         store.dispose()
         if redis_setting is None:
             assert kinds == []
