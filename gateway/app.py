@@ -21,8 +21,12 @@ from prometheus_client import CollectorRegistry
 
 from gateway.admin.app import build_admin_app
 from gateway.asgi import DataPlane, Kind
+from gateway.background import BackgroundServices, FileLease, Hooks, Lease, PostgresLease
+from gateway.background.services import nothing
+from gateway.compiled_routes import CompiledRoutes
 from gateway.invalidation import Invalidation, build_invalidation
 from gateway.invalidation.local import WakingRevocations, wake_after_writes
+from gateway.invalidation.postgres import libpq_conninfo
 from gateway.metrics import GatewayMetrics, render_metrics
 from gateway.oauth.keys import KeyRing
 from gateway.oauth.principal import principal_from_bearer
@@ -36,6 +40,7 @@ from gateway.policies.cors import CorsPolicy
 from gateway.policies.deprecation import DeprecationPolicy
 from gateway.policies.ip_guard import IpRateLimitPolicy
 from gateway.policies.metrics import MetricsPolicy
+from gateway.policies.path_safety import PathSafetyPolicy
 from gateway.policies.ratelimit import RateLimitPolicy
 from gateway.policies.request_id import RequestIdPolicy, RequestIds
 from gateway.policies.route import RoutePolicy
@@ -49,7 +54,6 @@ from gateway.proxy.handler import ProxyHandler
 from gateway.proxy.ssrf import UpstreamGuard
 from gateway.ratelimit.counter import WindowCounter, build_counter
 from gateway.routers_limiter import build_router_limiter, install_limiter
-from gateway.sandbox.cache import SandboxIndexCache
 from gateway.sandbox.handler import SandboxHandler
 from gateway.snapshots import SnapshotHolder, SnapshotRefresher
 from registry.clock import utc_now
@@ -81,6 +85,7 @@ class Runtime:
     upstream: UpstreamClient
     ring: KeyRing
     store: Store
+    routes: CompiledRoutes
 
 
 def create_app(
@@ -99,6 +104,9 @@ def create_app(
     holder.on_replace(lambda s: metrics.snapshot_loaded(s.generation, time.time()))
     metrics.snapshot_loaded(holder.current.generation, time.time())
     refresher = SnapshotRefresher(holder, reader, settings.snapshot_poll_seconds)
+    routes = CompiledRoutes()
+    routes.refresh(holder.current)
+    holder.on_replace(routes.refresh)
     problems = ProblemRenderer(settings.public_url)
     runtime = Runtime(
         settings=settings,
@@ -119,10 +127,11 @@ def create_app(
         upstream=upstream_client,
         ring=ring,
         store=store,
+        routes=routes,
     )
     handlers: dict[Kind, Handler] = {
         "api": ProxyHandler(upstream_client, settings, problems),
-        "sandbox": SandboxHandler(problems, SandboxIndexCache()),
+        "sandbox": SandboxHandler(problems, routes),
     }
     envelope = PlatformEnvelope(
         _platform(runtime), problems, ClientAddress(settings.trusted_proxies), runtime.ids
@@ -140,13 +149,14 @@ def _pipeline(runtime: Runtime) -> tuple[Policy, ...]:
     """The policies, top to bottom. Preflight (CORS) is answered before authentication because
     browsers send no credentials on it; the per-IP guard runs before authentication and counts
     (in on_complete) only unauthenticated or failed requests, so token guessing meets it and
-    paying traffic does not; metrics and usage act in on_complete."""
+    paying traffic does not; metrics and usage act in on_complete. Path safety comes last: no
+    handler sees a path that could climb out of the API's base path."""
     settings, holder, problems = runtime.settings, runtime.holder, runtime.problems
     return (
         RequestIdPolicy(runtime.ids),
         SecurityHeadersPolicy(settings),
         RoutePolicy(holder, problems, utc_now),
-        CorsPolicy(),
+        CorsPolicy(runtime.routes),
         IpRateLimitPolicy(settings, problems),
         AuthenticationPolicy(runtime.verifier, holder, problems),
         ScopePolicy(problems),
@@ -154,6 +164,7 @@ def _pipeline(runtime: Runtime) -> tuple[Policy, ...]:
         DeprecationPolicy(settings),
         MetricsPolicy(runtime.metrics),
         runtime.usage,
+        PathSafetyPolicy(problems),
     )
 
 
@@ -191,22 +202,36 @@ def _platform(runtime: Runtime) -> FastAPI:
 def _lifespan(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await runtime.upstream.start()
-        runtime.refresher.start()
-        runtime.invalidation.start()
-        runtime.usage.start()
-        freeze_startup_heap()
-        try:
+        async with background_services(runtime).running():
+            freeze_startup_heap()
             yield
-        finally:
-            await runtime.usage.stop()
-            await runtime.invalidation.stop()
-            await runtime.refresher.stop()
-            await runtime.counter.aclose()
-            await runtime.upstream.close()
-            await asyncio.to_thread(runtime.store.dispose)
 
     return lifespan
+
+
+def background_services(runtime: Runtime) -> BackgroundServices:
+    """Everything that runs beside the requests, in start order (stopped in reverse): the
+    resources first, then the loops that use them. Add a new worker here (ADR 0012)."""
+    store = runtime.store
+    return BackgroundServices(
+        [
+            Hooks("registry-store", nothing, lambda: asyncio.to_thread(store.dispose)),
+            Hooks("upstream-client", runtime.upstream.start, runtime.upstream.close),
+            Hooks("rate-limit-counter", nothing, runtime.counter.aclose),
+            Hooks("snapshot-refresher", runtime.refresher.start, runtime.refresher.stop),
+            *(Hooks(s.name, s.start, s.stop) for s in runtime.invalidation.services),
+            Hooks("usage-flush", runtime.usage.start, runtime.usage.stop),
+        ],
+        lease_for=lambda name: lease_for(runtime.settings, store, name),
+    )
+
+
+def lease_for(settings: Settings, store: Store, name: str) -> Lease:
+    """Where a once-across-instances service takes its lease: an advisory lock in the registry's
+    PostgreSQL, or a file lock in the var directory on SQLite (one machine)."""
+    if store.dialect == "postgresql":
+        return PostgresLease(libpq_conninfo(store.engine.url), name)
+    return FileLease(settings.var_dir / "leases" / f"{name}.lock")
 
 
 def supported_scopes(snapshot: Snapshot) -> list[str]:

@@ -1,7 +1,8 @@
 """The pure-ASGI data plane for `/api/…` and `/sandbox/…` (ADR 0002).
 
 It parses the path itself, builds the `Exchange`, runs the policies' `on_request` in order (the
-first `Reply` answers), then the handler for the kind, and afterwards every policy's
+first `Reply` answers; the tuple must end with the path-safety step,
+`gateway.policies.path_safety`), then the handler for the kind, and afterwards every policy's
 `on_complete` exactly once, whatever happened. Every other path, and lifespan and websocket
 scopes, go to the fallback application (FastAPI: /oauth, /admin, /healthz, …).
 """
@@ -12,9 +13,9 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Literal
-from urllib.parse import unquote_to_bytes
 
 from gateway.pipeline import Exchange, Handler, Message, Policy, Receive, Reply, Scope, Send
+from gateway.policies.path_safety import NAME as PATH_SAFETY
 from gateway.problems import ProblemRenderer, preferred_language
 from gateway.proxy.forwarded import ClientAddress
 
@@ -65,6 +66,8 @@ class DataPlane:
         trusted_proxies: str | None = None,
     ) -> None:
         self._policies = tuple(policies)
+        if PATH_SAFETY not in (policy.name for policy in self._policies):
+            raise ValueError("the policies must include the path-safety step")
         self._handlers = dict(handlers)
         self._problems = problems
         self._fallback = fallback
@@ -123,16 +126,6 @@ class DataPlane:
             if reply is not None:
                 await send_reply(exchange, reply, send)
                 return
-        if not _safe_path(exchange.rest_path) or not _utf8_path(exchange.scope):
-            reply = self._problems.reply(
-                "bad-request",
-                "The path contains dot segments, backslashes or bytes that are not UTF-8.",
-                request_id=exchange.request_id,
-                language=exchange.language,
-            )
-            exchange.error_code = "bad-request"
-            await send_reply(exchange, reply, send)
-            return
         await self._handlers[exchange.kind](exchange, send)
 
     async def _internal_error(self, exchange: Exchange, send: Send) -> None:
@@ -155,25 +148,3 @@ class DataPlane:
                 _log.exception(
                     "policy %s failed on completion of %s", policy.name, exchange.request_id
                 )
-
-
-def _utf8_path(scope: Scope) -> bool:
-    """False when the percent-decoded path is not UTF-8: the server has already replaced such
-    bytes with U+FFFD, so forwarding `scope["path"]` would send the upstream another path."""
-    raw = scope.get("raw_path")
-    if not raw or b"%" not in raw:
-        return True
-    try:
-        unquote_to_bytes(raw).decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _safe_path(rest_path: str) -> bool:
-    """False for dot segments and backslashes, which could climb out of the API's base path."""
-    if "\\" in rest_path:
-        return False
-    if "/." not in rest_path:
-        return True
-    return not any(segment in (".", "..") for segment in rest_path.split("/"))

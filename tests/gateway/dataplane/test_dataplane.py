@@ -11,6 +11,7 @@ import pytest
 
 from gateway.asgi import DataPlane
 from gateway.pipeline import Exchange, Message, Reply, Scope, Send
+from gateway.policies.path_safety import PathSafetyPolicy
 from gateway.policies.request_id import RequestIdPolicy
 from gateway.problems import ProblemRenderer
 
@@ -94,7 +95,7 @@ def plane(
     policies: list[Any], handler: Handler, fallback: Fallback | None = None, **kw: Any
 ) -> DataPlane:
     return DataPlane(
-        policies,
+        [*policies, PathSafetyPolicy(ProblemRenderer("https://gw.example"))],
         {"api": handler, "sandbox": handler},
         ProblemRenderer("https://gw.example"),
         fallback or Fallback(),

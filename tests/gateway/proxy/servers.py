@@ -20,6 +20,7 @@ from gateway.asgi import DataPlane
 from gateway.pipeline import Receive, Scope, Send
 from gateway.policies.cors import CorsPolicy
 from gateway.policies.deprecation import DeprecationPolicy
+from gateway.policies.path_safety import PathSafetyPolicy
 from gateway.policies.request_id import RequestIdPolicy
 from gateway.policies.route import RoutePolicy
 from gateway.problems import ProblemRenderer
@@ -169,6 +170,7 @@ async def gateway(
             RoutePolicy(holder(routes), problems, clock),
             CorsPolicy(),
             DeprecationPolicy(config),
+            PathSafetyPolicy(problems),
         ],
         {"api": ProxyHandler(client, config, problems)},
         problems,
