@@ -26,7 +26,6 @@ from gateway.background.services import nothing
 from gateway.compiled_routes import CompiledRoutes
 from gateway.invalidation import Invalidation, build_invalidation
 from gateway.invalidation.local import WakingRevocations, wake_after_writes
-from gateway.invalidation.postgres import libpq_conninfo
 from gateway.metrics import GatewayMetrics, render_metrics
 from gateway.oauth.keys import KeyRing
 from gateway.oauth.principal import principal_from_bearer
@@ -63,6 +62,7 @@ from registry.service import RegistryService
 from registry.settings import Settings, load_settings
 from registry.snapshot import RegistryReader
 from registry.store import Store, open_store
+from registry.store.engine import libpq_conninfo
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,18 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Literal
 
-from gateway.pipeline import Exchange, Handler, Message, Policy, Receive, Reply, Scope, Send
-from gateway.policies.path_safety import NAME as PATH_SAFETY
+from gateway.pipeline import (
+    PATH_SAFETY,
+    Exchange,
+    Handler,
+    Message,
+    Policy,
+    Receive,
+    ResponseAborted,
+    Scope,
+    Send,
+    send_reply,
+)
 from gateway.problems import ProblemRenderer, preferred_language
 from gateway.proxy.forwarded import ClientAddress
 
@@ -24,10 +34,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _log = logging.getLogger("tsunagu.gateway")
 _PREFIXES: tuple[tuple[str, Kind], ...] = (("/api/", "api"), ("/sandbox/", "sandbox"))
-
-
-class ResponseAborted(Exception):
-    """Raised by a handler to abort a response it already started (already logged)."""
 
 
 class _TrackedSend:
@@ -42,15 +48,6 @@ class _TrackedSend:
     async def __call__(self, message: Message) -> None:
         self.started = True
         await self._send(message)
-
-
-async def send_reply(exchange: Exchange, reply: Reply, send: Send) -> None:
-    """Send a complete `Reply` with `exchange.response_headers` and a Content-Length."""
-    exchange.status = reply.status
-    headers = [*reply.headers, *exchange.response_headers]
-    headers.append((b"content-length", str(len(reply.body)).encode()))
-    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
-    await send({"type": "http.response.body", "body": reply.body})
 
 
 class DataPlane:

@@ -14,6 +14,8 @@ from typing import Any, Literal, Protocol
 
 from registry.models import RouteEntry
 
+PATH_SAFETY = "path-safety"  # the policy every tuple must end with (gateway.policies.path_safety)
+
 Header = tuple[bytes, bytes]
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -98,3 +100,16 @@ class Handler(Protocol):
     """
 
     async def __call__(self, exchange: Exchange, send: Send) -> None: ...
+
+
+class ResponseAborted(Exception):
+    """Raised by a handler to abort a response it already started (already logged)."""
+
+
+async def send_reply(exchange: Exchange, reply: Reply, send: Send) -> None:
+    """Send a complete `Reply` with `exchange.response_headers` and a Content-Length."""
+    exchange.status = reply.status
+    headers = [*reply.headers, *exchange.response_headers]
+    headers.append((b"content-length", str(len(reply.body)).encode()))
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+    await send({"type": "http.response.body", "body": reply.body})

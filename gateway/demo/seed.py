@@ -13,10 +13,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from registry.demo_apis import DEMO_DOCUMENTS
 from registry.errors import NotFound
+from registry.intake.yaml_safe import load_yaml
 from registry.models import VersionState
 from registry.principal import Principal, Role
 from registry.service import RegistryService
@@ -53,7 +52,7 @@ def demo_apis(upstream_base: dict[str, str]) -> list[DemoApi]:
         raw = path.read_bytes()
         apis.append(DemoApi(slug, "v1", API_PROVIDERS[slug], raw, upstream_base[slug] + "/v1"))
         if slug == "houjin":
-            v2 = _houjin_v2(yaml.safe_load(raw))
+            v2 = _houjin_v2(load_yaml(raw.decode("utf-8")))
             apis.append(DemoApi(slug, "v2", "nta", v2, upstream_base[slug] + "/v2"))
     return apis
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from gateway.invalidation.postgres import PostgresListener, libpq_conninfo
+from gateway.invalidation.postgres import PostgresListener
 from gateway.invalidation.redis_bus import CHANNEL, RedisGenerationBus
 from gateway.snapshots import SnapshotHolder, SnapshotRefresher
 from registry.settings import Settings
 from registry.store import Store
+from registry.store.engine import libpq_conninfo
 
 
 class Service(Protocol):

@@ -17,7 +17,6 @@ from collections.abc import Callable
 
 import psycopg
 from psycopg import sql
-from sqlalchemy import URL
 
 from gateway.invalidation.backoff import Backoff
 from registry.store.catalogue import GENERATION_CHANNEL
@@ -25,11 +24,6 @@ from registry.store.catalogue import GENERATION_CHANNEL
 log = logging.getLogger(__name__)
 OnGeneration = Callable[[int | None], None]
 CONNECT_TIMEOUT_SECONDS = 5
-
-
-def libpq_conninfo(url: URL) -> str:
-    """The libpq URI of a SQLAlchemy `postgresql+psycopg://` URL (query options kept)."""
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def parse_generation(payload: str | bytes) -> int | None:

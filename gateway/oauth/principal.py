@@ -12,12 +12,11 @@ from collections.abc import Awaitable, Callable
 from fastapi import Request
 from starlette.exceptions import HTTPException
 
+from gateway.oauth.challenge import REALM
 from gateway.oauth.profile import ADMIN_SCOPE, PROVIDER_SCOPE_PREFIX
 from gateway.oauth.verifier import InvalidToken, TokenVerifier
 from gateway.pipeline import TokenClaims
 from registry.principal import Principal, Role
-
-REALM = 'Bearer realm="tsunagu"'
 
 
 def _unauthorized(detail: str, error: str | None = None) -> HTTPException:

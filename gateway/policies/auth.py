@@ -11,32 +11,18 @@ from __future__ import annotations
 
 from urllib.parse import unquote_plus
 
+from gateway.oauth.challenge import bearer_challenge
 from gateway.oauth.verifier import InvalidToken, TokenVerifier
 from gateway.pipeline import Exchange, Header, Reply, TokenClaims
 from gateway.problems import ProblemRenderer
 from gateway.snapshots import SnapshotHolder
 from registry.secrets import hash_secret
 
-REALM = 'Bearer realm="tsunagu"'
 # API-key parameter names refused in the URL everywhere; plain `key` only on open-data APIs,
 # the only ones that take API keys (elsewhere `key` may be an ordinary parameter).
 QUERY_KEY_NAMES = frozenset({"api_key", "apikey", "x-api-key"})
 OPEN_DATA_QUERY_KEY_NAMES = QUERY_KEY_NAMES | {"key"}
 QUERY_TOKEN_NAME = "access_token"  # noqa: S105 - a parameter name (RFC 6750 §2.3, unsupported)
-
-
-def bearer_challenge(
-    error: str | None = None, description: str | None = None, scope: str | None = None
-) -> list[Header]:
-    """The `WWW-Authenticate: Bearer` header of RFC 6750 §3."""
-    value = REALM
-    if error:
-        value += f', error="{error}"'
-    if description:
-        value += ', error_description="' + description.replace('"', "'") + '"'
-    if scope:
-        value += f', scope="{scope}"'
-    return [(b"www-authenticate", value.encode("latin-1", "replace"))]
 
 
 def query_names(query_string: bytes) -> frozenset[str]:

@@ -19,10 +19,10 @@ import time
 from collections.abc import Callable
 
 from gateway.pipeline import Exchange, Reply
-from gateway.policies.ratelimit import limited_reply
 from gateway.problems import ProblemRenderer
 from gateway.ratelimit.headers import rate_limit_headers
 from gateway.ratelimit.quota import Quota, QuotaState
+from gateway.ratelimit.replies import limited_reply
 from registry.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from urllib.parse import unquote_to_bytes
 
-from gateway.pipeline import Exchange, Reply, Scope
+from gateway.pipeline import PATH_SAFETY, Exchange, Reply, Scope
 from gateway.problems import ProblemRenderer
-
-NAME = "path-safety"
 
 
 class PathSafetyPolicy:
     """Answers 400 for dot segments, backslashes and percent-decoded bytes that are not UTF-8."""
 
-    name = NAME
+    name = PATH_SAFETY
 
     def __init__(self, problems: ProblemRenderer) -> None:
         self._problems = problems

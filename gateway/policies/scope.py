@@ -6,8 +6,8 @@ sandbox only takes sandbox apps' tokens.
 
 from __future__ import annotations
 
+from gateway.oauth.challenge import bearer_challenge
 from gateway.pipeline import Exchange, Reply
-from gateway.policies.auth import bearer_challenge
 from gateway.problems import ProblemRenderer
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})  # RFC 9110 §9.2.1

@@ -16,8 +16,7 @@ from urllib.parse import quote, quote_from_bytes
 import aiohttp
 from yarl import URL
 
-from gateway.asgi import ResponseAborted, send_reply
-from gateway.pipeline import Exchange, Send
+from gateway.pipeline import Exchange, ResponseAborted, Send, send_reply
 from gateway.problems import ProblemRenderer
 from gateway.proxy.body import BodyTooLarge, ClientGone, RequestBody
 from gateway.proxy.client import UpstreamClient

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from registry.errors import InvalidInput
@@ -61,3 +61,9 @@ def _sqlite_engine(url: str, lock_timeout: float) -> Engine:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def libpq_conninfo(url: URL) -> str:
+    """The libpq URI of a SQLAlchemy `postgresql+psycopg://` URL (query options kept), for code
+    that talks to PostgreSQL without SQLAlchemy (LISTEN, advisory-lock leases)."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)

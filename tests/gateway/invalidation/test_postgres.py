@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import update
 
 from gateway.invalidation.backoff import Backoff
-from gateway.invalidation.postgres import OnGeneration, PostgresListener, libpq_conninfo
+from gateway.invalidation.postgres import OnGeneration, PostgresListener
 from registry.store import Store, open_store
 from registry.store.catalogue import GENERATION_CHANNEL
+from registry.store.engine import libpq_conninfo
 from registry.store.tables import RegistryStateRow
 from tests.gateway.invalidation.support import distinct_generation, instance, revoke, until
 
