@@ -95,14 +95,22 @@ class OnceAcrossInstances:
         try:
             while True:
                 if not self.running and await self._lease.acquire():
-                    await self._service.start()
-                    self.running = True
+                    await self._start_service()
                 elif self.running and not await self._lease.alive():
                     log.warning("lost the lease of %s; stopping it here", self.name)
                     await self._stop_service()
                 await asyncio.sleep(self._retry)
         finally:
             await self._stop_service()
+
+    async def _start_service(self) -> None:
+        try:
+            await self._service.start()
+        except Exception:
+            log.exception("%s failed to start; releasing its lease to try again", self.name)
+            await self._lease.release()
+        else:
+            self.running = True
 
     async def _stop_service(self) -> None:
         if self.running:

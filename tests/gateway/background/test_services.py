@@ -144,3 +144,22 @@ async def test_a_lost_postgres_session_stops_the_service_here(conninfo: str) -> 
     await wait_for(lambda: held.running, "the lease to be taken again")
     await held.stop()
     assert log == ["start worker", "stop worker", "start worker", "stop worker"]
+
+
+async def test_a_once_service_that_fails_to_start_gives_its_lease_back(tmp_path: Path) -> None:
+    attempts: list[str] = []
+
+    def start() -> None:
+        attempts.append("start")
+        if len(attempts) == 1:
+            raise RuntimeError("first start fails")
+
+    lease = FileLease(tmp_path / "worker.lock")
+    held = OnceAcrossInstances(Hooks("worker", start, nothing), lease, retry_seconds=0.02)
+    await held.start()
+    await wait_for(lambda: held.running, "the second attempt to run it")
+    await held.stop()
+    assert attempts == ["start", "start"]
+    other = FileLease(tmp_path / "worker.lock")
+    assert await other.acquire()  # released on stop
+    await other.release()

@@ -241,3 +241,8 @@ async def test_language_from_accept_language(header: bytes | None, language: str
     headers = [(b"accept-language", header)] if header else []
     await call(plane([], handler), scope("/api/t/v1/", headers=headers))
     assert handler.calls[0].language == language
+
+
+def test_a_policy_tuple_without_the_path_safety_step_is_refused() -> None:
+    with pytest.raises(ValueError, match="path-safety"):
+        DataPlane([], {"api": Handler()}, ProblemRenderer("https://gw.example"), Fallback())

@@ -6,10 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from registry.store import Store, open_store
@@ -61,3 +62,23 @@ def test_sqlite_default_path_is_created_with_wal_and_foreign_keys(tmp_path: Path
         store.dispose()
     with sqlite3.connect(database) as raw:
         assert raw.execute("SELECT generation FROM registry_state").fetchall() == [(0,)]
+
+
+def test_0002_starts_the_routes_generation_at_the_generation(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0001")
+            conn.execute(text("UPDATE registry_state SET generation = 41"))
+    finally:
+        engine.dispose()
+    store = open_store(sqlite_url)  # migrates to head
+    try:
+        with store.read() as unit:
+            assert (unit.generation(), unit.routes_generation()) == (41, 41)
+        with store.write() as unit:
+            unit.bump_generation(routes=False)
+        with store.read() as unit:
+            assert (unit.generation(), unit.routes_generation()) == (42, 41)
+    finally:
+        store.dispose()
