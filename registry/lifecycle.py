@@ -26,6 +26,7 @@ from registry.models import (
     Waiver,
     sunset_instant,
 )
+from registry.openapi import OpenApiDocument
 from registry.store import Draft
 
 META_RULE = "REG-META-01"
@@ -126,17 +127,12 @@ def check_sunset(now: datetime, sunset: date, notice_days: int) -> datetime:
 
 def declares_write_scope(doc: Mapping[str, Any]) -> bool:
     """Whether calls need `<slug>:write` for unsafe methods: `x-write-scope` when the document
-    says so, else whether any operation uses POST, PUT, PATCH or DELETE."""
+    says so, else whether any operation (path items behind a `$ref` included) uses POST, PUT,
+    PATCH or DELETE."""
     explicit = doc.get("x-write-scope")
     if isinstance(explicit, bool):
         return explicit
-    paths = doc.get("paths")
-    if not isinstance(paths, Mapping):
-        return False
-    return any(
-        isinstance(item, Mapping) and any(m in item for m in UNSAFE_METHODS)
-        for item in paths.values()
-    )
+    return any(op.method in UNSAFE_METHODS for op in OpenApiDocument(doc).operations)
 
 
 def cors_origins(doc: Mapping[str, Any]) -> tuple[str, ...]:

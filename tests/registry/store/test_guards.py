@@ -36,6 +36,11 @@ def test_write_scope_and_cors_come_from_the_document() -> None:
     assert declares_write_scope({"paths": {"/v1/x": {"get": {}, "post": {}}}})
     assert not declares_write_scope({"x-write-scope": False, "paths": {"/v1/x": {"post": {}}}})
     assert declares_write_scope({"x-write-scope": True, **get_only})
+    behind_ref = {
+        "paths": {"/v1/x": {"$ref": "#/components/pathItems/x"}},
+        "components": {"pathItems": {"x": {"get": {}, "delete": {}}}},
+    }
+    assert declares_write_scope(behind_ref)  # the methods of a $ref'd path item count too
     assert cors_origins({"x-cors-origins": ["https://a.example", 3]}) == ("https://a.example",)
     assert cors_origins({}) == ()
 
