@@ -27,6 +27,7 @@ from gateway.compiled_routes import CompiledRoutes
 from gateway.invalidation import Invalidation, build_invalidation
 from gateway.invalidation.local import WakingRevocations, wake_after_writes
 from gateway.metrics import GatewayMetrics, render_metrics
+from gateway.metrics_catalogue import CatalogueCollector
 from gateway.oauth.keys import KeyRing
 from gateway.oauth.principal import principal_from_bearer
 from gateway.oauth.router import build_oauth_router
@@ -60,6 +61,7 @@ from registry.models import Snapshot
 from registry.secrets import hash_secret, verify_secret
 from registry.service import RegistryService
 from registry.settings import Settings, load_settings
+from registry.slo import Objectives
 from registry.snapshot import RegistryReader
 from registry.store import Store, open_store
 from registry.store.engine import libpq_conninfo
@@ -103,7 +105,16 @@ def create_app(
     holder = SnapshotHolder(reader.snapshot())
     holder.on_replace(lambda s: metrics.snapshot_loaded(s.generation, time.time()))
     metrics.snapshot_loaded(holder.current.generation, time.time())
-    refresher = SnapshotRefresher(holder, reader, settings.snapshot_poll_seconds)
+    metrics.add_live_collector(
+        CatalogueCollector(
+            lambda: holder.current,
+            Objectives(settings.slo_availability_percent, settings.slo_latency_p95_ms),
+            settings.launch_watch_days,
+        )
+    )
+    refresher = SnapshotRefresher(
+        holder, reader, settings.snapshot_poll_seconds, metrics.registry_generation_seen
+    )
     routes = CompiledRoutes()
     routes.refresh(holder.current)
     holder.on_replace(routes.refresh)

@@ -23,6 +23,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.registry import Collector
 
 UNKNOWN = "_unknown"
 OTHER = "other"
@@ -59,6 +60,9 @@ class GatewayMetrics:
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self.registry = registry
+        # Collectors computed at scrape time from this process's state (not from files), so
+        # the multiprocess renderer must add them to its own registry too.
+        self.live_collectors: list[Collector] = []
         api = ["slug", "version"]
         self.requests = Counter(
             "tsunagu_requests_total",
@@ -112,12 +116,23 @@ class GatewayMetrics:
             registry=registry,
             multiprocess_mode="livemax",
         )
+        self.registry_generation = Gauge(
+            "tsunagu_registry_generation",
+            "Registry generation last seen by the snapshot refresher (ahead of"
+            " tsunagu_snapshot_generation while a change is not yet served).",
+            registry=registry,
+            multiprocess_mode="livemax",
+        )
         self.snapshot_refreshed = Gauge(
             "tsunagu_snapshot_refreshed_timestamp_seconds",
             "Unix time of the last successful snapshot refresh (age = time() - this).",
             registry=registry,
             multiprocess_mode="livemin",
         )
+
+    def add_live_collector(self, collector: Collector) -> None:
+        self.registry.register(collector)
+        self.live_collectors.append(collector)
 
     def auth_failure(self, reason: str) -> None:
         """Count a refused credential; unknown reasons are counted as `other`."""
@@ -129,6 +144,9 @@ class GatewayMetrics:
 
     def fallback_used(self) -> None:
         self.ratelimit_fallback.inc()
+
+    def registry_generation_seen(self, generation: int) -> None:
+        self.registry_generation.set(generation)
 
     def snapshot_loaded(self, generation: int, at_unix_seconds: float) -> None:
         self.snapshot_generation.set(generation)
@@ -142,5 +160,7 @@ def render_metrics(metrics: GatewayMetrics) -> tuple[bytes, str]:
 
         registry = CollectorRegistry()
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        for collector in metrics.live_collectors:
+            registry.register(collector)
         return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(metrics.registry), CONTENT_TYPE_LATEST

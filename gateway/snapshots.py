@@ -49,9 +49,14 @@ class SnapshotRefresher:
     """Polls the generation number (or is woken) and swaps in a new snapshot when it changes."""
 
     def __init__(
-        self, holder: SnapshotHolder, source: SnapshotSource, interval_seconds: float
+        self,
+        holder: SnapshotHolder,
+        source: SnapshotSource,
+        interval_seconds: float,
+        on_generation: Callable[[int], None] = lambda _: None,
     ) -> None:
         self._holder = holder
+        self._on_generation = on_generation  # the registry's generation, seen on every poll
         self._source = source
         self._interval = interval_seconds
         self._task: asyncio.Task[None] | None = None
@@ -95,6 +100,7 @@ class SnapshotRefresher:
         """Load a new snapshot if the generation moved; False when the store is unreachable."""
         try:
             generation = await asyncio.to_thread(self._source.generation)
+            self._on_generation(generation)
             if generation != self._holder.current.generation:
                 snapshot = await asyncio.to_thread(self._source.snapshot, self._holder.current)
                 self._holder.replace(snapshot)

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     # Snapshot refresh
     snapshot_poll_seconds: float = 1.0
 
+    # Monitoring: default objectives (a document's x-slo overrides them) and the launch watch
+    slo_availability_percent: float = Field(default=99.5, ge=50, lt=100)
+    slo_latency_p95_ms: int = Field(default=1000, ge=1, le=600_000)
+    launch_watch_days: int = Field(default=30, ge=0, le=365)
+
     @classmethod
     def settings_customise_sources(
         cls,
