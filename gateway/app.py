@@ -46,6 +46,7 @@ from gateway.policies.request_id import RequestIdPolicy, RequestIds
 from gateway.policies.route import RoutePolicy
 from gateway.policies.scope import ScopePolicy
 from gateway.policies.security_headers import SecurityHeadersPolicy
+from gateway.policies.traffic import TrafficPolicy
 from gateway.policies.usage import UsagePolicy
 from gateway.problems import ProblemRenderer
 from gateway.proxy.client import UpstreamClient
@@ -83,6 +84,7 @@ class Runtime:
     refresher: SnapshotRefresher
     invalidation: Invalidation
     usage: UsagePolicy
+    traffic: TrafficPolicy
     counter: WindowCounter
     upstream: UpstreamClient
     ring: KeyRing
@@ -130,6 +132,9 @@ def create_app(
         refresher=refresher,
         invalidation=build_invalidation(settings, store, holder, refresher),
         usage=UsagePolicy(service.record_usage),
+        traffic=TrafficPolicy(
+            store.add_traffic, service.compact_traffic, settings.traffic_flush_seconds
+        ),
         counter=build_counter(
             settings.redis_url,
             timeout_seconds=settings.redis_timeout_seconds,
@@ -175,6 +180,7 @@ def _pipeline(runtime: Runtime) -> tuple[Policy, ...]:
         DeprecationPolicy(settings),
         MetricsPolicy(runtime.metrics),
         runtime.usage,
+        runtime.traffic,
         PathSafetyPolicy(problems),
     )
 
@@ -232,6 +238,7 @@ def background_services(runtime: Runtime) -> BackgroundServices:
             Hooks("snapshot-refresher", runtime.refresher.start, runtime.refresher.stop),
             *(Hooks(s.name, s.start, s.stop) for s in runtime.invalidation.services),
             Hooks("usage-flush", runtime.usage.start, runtime.usage.stop),
+            Hooks("traffic-flush", runtime.traffic.start, runtime.traffic.stop),
         ],
         lease_for=lambda name: lease_for(runtime.settings, store, name),
     )

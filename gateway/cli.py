@@ -240,6 +240,9 @@ def build_cli() -> typer.Typer:
     apps.command("api-key")(app_api_key)
     root.add_typer(apps, name="app")
     cli_serve.register(root)
+    from gateway.cli_status import status  # cli_status imports this module
+
+    root.command("status")(status)
     return root
 
 

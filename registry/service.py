@@ -31,11 +31,12 @@ from registry.models import (
 from registry.principal import Principal, Role
 from registry.settings import Settings
 from registry.store import Store, Unit, VersionChanges
+from registry.usage.operations import StatusOperations
 
 DRAFT = VersionState.DRAFT
 
 
-class RegistryService(apps.AppOperations):
+class RegistryService(apps.AppOperations, StatusOperations):
     """Providers, API versions and their lifecycle, apps and keys, usage and the change log."""
 
     def __init__(self, store: Store, settings: Settings, clock: Clock = utc_now) -> None:

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     slo_availability_percent: float = Field(default=99.5, ge=50, lt=100)
     slo_latency_p95_ms: int = Field(default=1000, ge=1, le=600_000)
     launch_watch_days: int = Field(default=30, ge=0, le=365)
+    traffic_hourly_retention_days: int = Field(default=35, ge=2, le=400)  # then daily rows
+    traffic_flush_seconds: float = Field(default=5.0, gt=0, le=300)
 
     @classmethod
     def settings_customise_sources(

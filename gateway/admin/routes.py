@@ -33,6 +33,8 @@ from registry.models import (
 )
 from registry.principal import Principal
 from registry.service import RegistryService
+from registry.usage.operations import parse_period
+from registry.usage.stats import VersionStats
 
 PrincipalDependency = Callable[..., Any]
 SlugPath = Annotated[str, Path(min_length=1, max_length=100)]
@@ -126,5 +128,15 @@ def apis_router(service: RegistryService, principal: PrincipalDependency) -> API
     @router.get("/{slug}/{version}/consumers")
     def consumers(actor: Actor, slug: SlugPath, version: VersionPath) -> list[ConsumerRow]:
         return service.consumers(actor, slug, version)
+
+    @router.get("/{slug}/{version}/stats")
+    def stats(
+        actor: Actor,
+        slug: SlugPath,
+        version: VersionPath,
+        since: Annotated[str, Query(max_length=8, description="1h, 24h, 7d …")] = "24h",
+    ) -> VersionStats:
+        """Traffic, errors and latency against the objective (`tsunagu status` figures)."""
+        return service.version_stats(actor, slug, version, parse_period(since))
 
     return router

@@ -37,13 +37,15 @@ from registry.store.catalogue import CatalogueUnit
 from registry.store.engine import make_engine
 from registry.store.migrate import upgrade_to_head
 from registry.store.tables import RegistryStateRow
+from registry.store.traffic import TrafficUnit
+from registry.usage.traffic import ErrorCount, TrafficCount
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 PG_LOST_RACE = {"55P03", "40001", "40P01", "23505"}  # lock timeout, serialization, deadlock, unique
 CONFLICT_MESSAGE = "another change to the registry happened at the same time; retry"
 
 
-class Unit(CatalogueUnit, AccountsUnit):
+class Unit(CatalogueUnit, AccountsUnit, TrafficUnit):
     """Every store query, bound to one open transaction (see `Store.write` / `Store.read`)."""
 
 
@@ -113,6 +115,20 @@ class Store:
             conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin(), Session(bind=conn) as session:
                 Unit(session).add_usage(rows)
+
+    def add_traffic(self, counts: Iterable[TrafficCount], errors: Iterable[ErrorCount]) -> None:
+        """Add hourly traffic counts (like `add_usage`: no registry lock, no generation)."""
+        with _lost_race_is_conflict(), self.engine.connect() as conn:
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin(), Session(bind=conn) as session:
+                Unit(session).add_traffic(counts, errors)
+
+    def compact_traffic(self, before: datetime) -> int:
+        """Fold hourly traffic rows older than `before` into daily ones."""
+        with _lost_race_is_conflict(), self.engine.connect() as conn:
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin(), Session(bind=conn) as session:
+                return Unit(session).compact_traffic(before)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -202,3 +202,52 @@ class RegistryStateRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     generation: Mapped[int] = mapped_column(BigInteger)
     routes_generation: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class TrafficRow(Base):
+    """Traffic per API version, app and period: an hour, or a Japan day once compacted.
+
+    `client_id` is empty for calls refused before a credential was accepted. Latency columns
+    count calls per fixed bucket (`registry.usage.traffic.BUCKET_COLUMNS`), so rows add up.
+    """
+
+    __tablename__ = "traffic"
+
+    slug: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[str] = mapped_column(String(16), primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    grain: Mapped[str] = mapped_column(String(4), primary_key=True)  # "hour" or "day"
+    start: Mapped[datetime] = mapped_column(primary_key=True, index=True)
+    last_call: Mapped[datetime]
+    requests: Mapped[int] = mapped_column(BigInteger, default=0)
+    status_2xx: Mapped[int] = mapped_column(BigInteger, default=0)
+    status_3xx: Mapped[int] = mapped_column(BigInteger, default=0)
+    status_4xx: Mapped[int] = mapped_column(BigInteger, default=0)
+    status_5xx: Mapped[int] = mapped_column(BigInteger, default=0)
+    ratelimited: Mapped[int] = mapped_column(BigInteger, default=0)
+    upstream_errors: Mapped[int] = mapped_column(BigInteger, default=0)
+    latency_le_5: Mapped[int] = mapped_column(BigInteger, default=0)
+    latency_le_10: Mapped[int] = mapped_column(BigInteger, default=0)
+    latency_le_25: Mapped[int] = mapped_column(BigInteger, default=0)
+    latency_le_50: Mapped[int] = mapped_column(BigInteger, default=0)
+    latency_le_100: Mapped[int] = mapped_column(BigInteger, default=0)
+    latency_le_250: Mapped[int] = mapped_column(BigInteger, default=0)
+    latency_le_500: Mapped[int] = mapped_column(BigInteger, default=0)
+    latency_le_1000: Mapped[int] = mapped_column(BigInteger, default=0)
+    latency_le_2500: Mapped[int] = mapped_column(BigInteger, default=0)
+    latency_le_5000: Mapped[int] = mapped_column(BigInteger, default=0)
+    latency_le_10000: Mapped[int] = mapped_column(BigInteger, default=0)
+    latency_over: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class TrafficErrorRow(Base):
+    """How often the gateway answered an API version with one problem code, per period."""
+
+    __tablename__ = "traffic_errors"
+
+    slug: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[str] = mapped_column(String(16), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    grain: Mapped[str] = mapped_column(String(4), primary_key=True)
+    start: Mapped[datetime] = mapped_column(primary_key=True, index=True)
+    count: Mapped[int] = mapped_column(BigInteger)

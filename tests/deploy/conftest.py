@@ -30,6 +30,7 @@ def tool_or_skip(name: str) -> str:
 @dataclass
 class Monitored:
     server: Server
+    env: dict[str, str]
     app: App
     token: str
 
@@ -55,6 +56,7 @@ def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
         "TSUNAGU_DATABASE_URL": f"sqlite:///{tmp / 'tsunagu.db'}",
         "TSUNAGU_UPSTREAM_ALLOW": "127.0.0.1",
         "TSUNAGU_VAR_DIR": str(tmp / "var"),
+        "TSUNAGU_TRAFFIC_FLUSH_SECONDS": "0.5",
     }
     with upstream_server(echo_app) as upstream:
         seed_echo(env, tmp, upstream)
@@ -63,7 +65,7 @@ def monitored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Monitored]:
         seed_broken(env, broken_tmp, f"http://127.0.0.1:{free_port()}")
         app = create_app(env, "echo broken")
         with serve(env, tmp) as server:
-            yield Monitored(server, app, app.token(server))
+            yield Monitored(server, env, app, app.token(server))
 
 
 def seed_broken(env: dict[str, str], tmp: Path, dead_upstream: str) -> None:

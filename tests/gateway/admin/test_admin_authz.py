@@ -33,6 +33,7 @@ FOREIGN: list[Case] = [
     ("POST", "/apis/{slug}/{version}/waive", {"rule": "ATG-SEC-01", "reason": "x"}),
     ("PUT", "/apis/{slug}/{version}/plan", {"per_minute": 1, "per_day": 1}),
     ("GET", "/apis/{slug}/{version}/consumers", None),
+    ("GET", "/apis/{slug}/{version}/stats", None),
     ("POST", "/apis", {"document": GOOD, "upstream_url": UPSTREAM, "provider_id": "prov-b"}),
     (
         "POST",

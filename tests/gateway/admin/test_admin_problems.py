@@ -79,6 +79,7 @@ async def test_openapi_document_lists_the_routes(client: AsyncClient) -> None:
         "/apis/{slug}/{version}/waive",
         "/apis/{slug}/{version}/plan",
         "/apis/{slug}/{version}/consumers",
+        "/apis/{slug}/{version}/stats",
     }
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     operation_ids = [op["operationId"] for item in spec["paths"].values() for op in item.values()]
