@@ -1,4 +1,5 @@
-"""`tsunagu serve` and `tsunagu demo`: run the gateway with uvicorn (uvloop + httptools)."""
+"""`tsunagu serve` and `tsunagu demo`: run the gateway with uvicorn (uvloop + httptools, with
+the edge limits of `gateway.edge.protocol`, ADR 0012)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import typer
 import uvicorn
 
 from gateway.cli_errors import fail, reported
+from gateway.edge.protocol import BoundedHttpToolsProtocol
 from registry.settings import Settings, load_settings
 from registry.store import open_store
 
@@ -30,7 +32,7 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> 
         port=port,
         workers=workers,
         loop="uvloop",
-        http="httptools",
+        http=BoundedHttpToolsProtocol,
         proxy_headers=False,  # X-Forwarded-For is trusted only from TSUNAGU_TRUSTED_PROXIES
         access_log=False,
         log_level="warning",

@@ -74,7 +74,20 @@ CATALOGUE: dict[str, ProblemKind] = {
             "現在の状態ではこの操作はできません",
             "The current state does not allow this",
         ),
+        _k(
+            "request-timeout",
+            408,
+            "リクエストの受信が時間内に終わりませんでした",
+            "Request timeout",
+        ),
         _k("payload-too-large", 413, "リクエスト本文が大きすぎます", "Request body too large"),
+        _k("uri-too-long", 414, "URLが長すぎます", "URI too long"),
+        _k(
+            "header-fields-too-large",
+            431,
+            "リクエストヘッダーが大きすぎるか多すぎます",
+            "Request header fields too large",
+        ),
         _k("rate-limited", 429, "利用回数の上限を超えました", "Rate limit exceeded"),
         _k("internal", 500, "ゲートウェイ内部でエラーが発生しました", "Internal gateway error"),
         _k(

@@ -54,6 +54,15 @@ class Settings(BaseSettings):
     read_timeout_seconds: float = 10.0
     trusted_proxies: str | None = None
 
+    # The edge: limits the HTTP server enforces while parsing, before the application runs
+    max_header_bytes: int = Field(default=32 * 1024, ge=1024)  # request line + headers → 431
+    max_header_count: int = Field(default=100, ge=8)  # header fields → 431
+    max_url_bytes: int = Field(default=8 * 1024, ge=256)  # request target → 414
+    header_timeout_seconds: float = Field(default=10.0, gt=0)  # to receive a head → 408/close
+    max_connections: int = Field(default=1024, ge=1)  # open connections per process → 503
+    platform_max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)  # admin API → 413
+    ip_unknown_api_per_minute: int = Field(default=1200, ge=1)  # 404s to unknown APIs, per address
+
     # Snapshot refresh
     snapshot_poll_seconds: float = 1.0
 

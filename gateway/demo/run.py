@@ -16,6 +16,7 @@ from prometheus_client import CollectorRegistry
 from gateway.app import create_app
 from gateway.demo.seed import DemoError, demo_apis, ensure_credentials, seed_registry
 from gateway.demo.upstreams import DEMO_UPSTREAMS, start_upstream
+from gateway.edge.protocol import BoundedHttpToolsProtocol
 from gateway.metrics import GatewayMetrics
 from gateway.proxy.client import UpstreamClient
 from gateway.proxy.ssrf import UpstreamGuard
@@ -84,7 +85,7 @@ async def _prepare(
         host=host,
         port=port,
         loop="uvloop",
-        http="httptools",
+        http=BoundedHttpToolsProtocol,
         proxy_headers=False,
         access_log=False,
         log_level="warning",

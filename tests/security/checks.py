@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 from typing import Any
@@ -72,3 +73,18 @@ def _complete(data: bytes) -> bool:
         if name.strip().lower() == b"content-length":
             return len(body) >= int(value)
     return False
+
+
+def assert_raw_problem(answer: bytes, status: int, code: str) -> dict[str, Any]:
+    """A problem+json answer read off a raw socket: status, code, a request id in the body that
+    matches `X-Request-ID`, and nothing internal."""
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    assert status_line.split()[1] == str(status), answer[:400]
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+    assert headers["content-type"] == "application/problem+json", headers
+    problem: dict[str, Any] = json.loads(body)
+    assert problem["status"] == status and problem["type"].endswith("#" + code), problem
+    assert problem["request_id"] and problem["request_id"] == headers["x-request-id"]
+    assert not INTERNALS.search(body.decode("utf-8", "replace")), body
+    return problem
