@@ -23,6 +23,7 @@ from gateway.admin.app import build_admin_app
 from gateway.asgi import DataPlane, Kind
 from gateway.background import BackgroundServices, FileLease, Hooks, Lease, PostgresLease
 from gateway.background.services import nothing
+from gateway.body_cap import BodyCap, bearer_required
 from gateway.compiled_routes import CompiledRoutes
 from gateway.invalidation import Invalidation, build_invalidation
 from gateway.invalidation.local import WakingRevocations, wake_after_writes
@@ -39,6 +40,7 @@ from gateway.policies.auth import AuthenticationPolicy
 from gateway.policies.cors import CorsPolicy
 from gateway.policies.deprecation import DeprecationPolicy
 from gateway.policies.ip_guard import IpRateLimitPolicy
+from gateway.policies.methods import MethodPolicy
 from gateway.policies.metrics import MetricsPolicy
 from gateway.policies.path_safety import PathSafetyPolicy
 from gateway.policies.ratelimit import RateLimitPolicy
@@ -68,6 +70,8 @@ from registry.store import Store, open_store
 from registry.store.engine import libpq_conninfo
 
 log = logging.getLogger(__name__)
+# The largest body any other platform route takes (OAuth forms, revocation, introspection).
+PLATFORM_FORM_BODY_BYTES = 64 * 1024
 
 
 @dataclass
@@ -149,8 +153,9 @@ def create_app(
         "api": ProxyHandler(upstream_client, settings, problems),
         "sandbox": SandboxHandler(problems, routes),
     }
+    platform = BodyCap(_platform(runtime), problems, PLATFORM_FORM_BODY_BYTES, exempt=("/admin/",))
     envelope = PlatformEnvelope(
-        _platform(runtime), problems, ClientAddress(settings.trusted_proxies), runtime.ids
+        platform, problems, ClientAddress(settings.trusted_proxies), runtime.ids
     )
     return DataPlane(
         _pipeline(runtime),
@@ -172,6 +177,7 @@ def _pipeline(runtime: Runtime) -> tuple[Policy, ...]:
         RequestIdPolicy(runtime.ids),
         SecurityHeadersPolicy(settings),
         RoutePolicy(holder, problems, utc_now),
+        MethodPolicy(problems),
         CorsPolicy(runtime.routes),
         IpRateLimitPolicy(settings, problems),
         AuthenticationPolicy(runtime.verifier, holder, problems),
@@ -204,12 +210,18 @@ def _platform(runtime: Runtime) -> FastAPI:
     admin = build_admin_app(
         service, principal_from_bearer(verifier), public_url=settings.public_url
     )
+    gated_admin = BodyCap(
+        wake_after_writes(admin, wake),
+        runtime.problems,
+        settings.platform_max_body_bytes,
+        admit=bearer_required(verifier),
+    )
     platform = build_platform_app(
         runtime.problems,
         readiness=_readiness(runtime, settings),
         render_metrics=lambda: render_metrics(runtime.metrics),
         routers=(oauth,),
-        mounts=(("/admin/v1", wake_after_writes(admin, wake)),),
+        mounts=(("/admin/v1", gated_admin),),
     )
     install_limiter(platform, limiter, runtime.problems)
     platform.router.lifespan_context = _lifespan(runtime)
