@@ -66,6 +66,8 @@ class AuthenticationPolicy:
         )
 
     async def on_request(self, exchange: Exchange) -> Reply | None:
+        if sum(1 for name, _ in exchange.request_headers if name == b"authorization") > 1:
+            return self._two_methods(exchange, "Send exactly one Authorization header.")
         names = query_names(exchange.query_string)
         if names:
             open_data = exchange.route is not None and exchange.route.open_data
@@ -96,6 +98,10 @@ class AuthenticationPolicy:
         detail = "Send the access token in the Authorization header, not in the URL."
         if exchange.header(b"authorization") is None and exchange.header(b"x-api-key") is None:
             return self._fail(exchange, "missing-token", detail, bearer_challenge())
+        return self._two_methods(exchange, detail)
+
+    def _two_methods(self, exchange: Exchange, detail: str) -> Reply:
+        """RFC 6750 §3.1: more than one way of sending credentials is `invalid_request`."""
         headers = bearer_challenge("invalid_request", detail)
         return self._fail(exchange, "bad-request", detail, headers)
 

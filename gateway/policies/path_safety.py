@@ -51,9 +51,10 @@ def utf8_path(scope: Scope) -> bool:
 
 
 def safe_path(rest_path: str) -> bool:
-    """False for dot segments and backslashes, which could climb out of the API's base path."""
+    """False for dot segments and backslashes, which could climb out of the API's base path.
+    A segment's path parameters do not hide it: Java servers read `..;x` as `..`."""
     if "\\" in rest_path:
         return False
     if "/." not in rest_path:
         return True
-    return not any(segment in (".", "..") for segment in rest_path.split("/"))
+    return not any(segment.partition(";")[0] in (".", "..") for segment in rest_path.split("/"))
