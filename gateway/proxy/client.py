@@ -3,7 +3,8 @@
 One `ClientSession` per process, built in `start()` (inside the running loop, from the
 lifespan) and closed in `close()`. Redirects are never followed (the handler passes
 `allow_redirects=False`), cookies never kept, bodies never decompressed, and the connector's
-resolver is the guard's, so every connection goes to an address that was checked.
+resolver is the guard's, so every connection goes to an address that was checked. Nothing is
+resent once written (aiohttp's persistent-connection retry is off).
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ class UpstreamClient:
             skip_auto_headers=_SKIP_AUTO_HEADERS,
             timeout=aiohttp.ClientTimeout(total=None),
         )
+        # aiohttp resends an idempotent request on a fresh connection when a pooled one was
+        # closed after the request was written: the upstream would act twice (a DELETE, a
+        # GET with side effects). The handler retries connect failures only, so turn it off.
+        self._session._retry_connection = False
 
     async def close(self) -> None:
         if self._session is not None:

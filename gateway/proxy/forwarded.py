@@ -24,6 +24,10 @@ class ClientAddress:
         """True when some proxy is trusted (otherwise the peer is always the client)."""
         return bool(self._trusted)
 
+    def trusts(self, peer: str) -> bool:
+        """True when `peer` is one of the operator's trusted proxies."""
+        return bool(self._trusted) and self._is_trusted(peer)
+
     def resolve(self, peer: str, headers: list[Header]) -> str:
         if not self._trusted or not self._is_trusted(peer):
             return peer

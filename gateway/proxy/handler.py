@@ -2,7 +2,12 @@
 
 Bodies are streamed both ways and never buffered whole (small responses with a known length are
 sent in one message). A connect failure is retried once for idempotent methods (RFC 9110
-§9.2.2) and only while no request body byte has been consumed; a POST is never resent.
+§9.2.2) and only while no request body byte has been consumed; a POST is never resent, and
+nothing is resent once the request was written (`UpstreamClient` turns off aiohttp's own retry).
+
+Upstream failures are logged as one redacted line (method, API, path without query, error kind,
+request id): aiohttp's exceptions carry the request's headers and URL, which hold cookies,
+custom headers and query strings, so they are never formatted into the log.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from gateway.pipeline import Exchange, ResponseAborted, Send, send_reply
 from gateway.problems import ProblemRenderer
 from gateway.proxy.body import BodyTooLarge, ClientGone, RequestBody
 from gateway.proxy.client import UpstreamClient
+from gateway.proxy.forwarded import ClientAddress
 from gateway.proxy.headers import downstream_response_headers, upstream_request_headers
 from gateway.proxy.ssrf import UpstreamRefused
 from registry.models import RouteEntry
@@ -54,6 +60,7 @@ class ProxyHandler:
         self._connect = settings.connect_timeout_seconds
         self._read = settings.read_timeout_seconds
         self._bases: dict[str, str | UpstreamRefused] = {}
+        self._senders = ClientAddress(settings.trusted_proxies)
 
     async def __call__(self, exchange: Exchange, send: Send) -> None:
         route = exchange.route
@@ -100,6 +107,7 @@ class ProxyHandler:
             proto=exchange.scope.get("scheme", "http"),
             request_id=exchange.request_id,
             client_id=exchange.claims.client_id if exchange.claims else None,
+            trusted_sender=self._senders.trusts(_peer(exchange)),
         )
         timeout = self._client.timeout(
             route.connect_timeout or self._connect, route.read_timeout or self._read
@@ -119,13 +127,13 @@ class ProxyHandler:
             except aiohttp.ClientConnectorError as exc:
                 if retry and (body is None or not body.started):
                     retry = False
-                    _log.info("retrying %s after connect failure: %s", exchange.request_id, exc)
+                    _log_failure(exchange, "connect (retrying)", exc, logging.INFO)
                     continue
                 raise _Failure(
                     "bad-gateway", "The upstream server refused the connection."
                 ) from exc
             except Exception as exc:
-                _log.warning("upstream request %s failed: %r", exchange.request_id, exc)
+                _log_failure(exchange, "request", exc)
                 raise _classify(exc, body, self._too_large()) from exc
             exchange.upstream_seconds = time.perf_counter() - started
             return response
@@ -161,7 +169,7 @@ class ProxyHandler:
             try:
                 data = await response.read()
             except (aiohttp.ClientError, TimeoutError) as exc:
-                _log.warning("upstream failed sending %s: %r", exchange.request_id, exc)
+                _log_failure(exchange, "response body", exc)
                 failure = _classify(exc, None, "")
                 code = failure.code if isinstance(failure, _Failure) else "bad-gateway"
                 await self._fail(exchange, send, code, "The upstream server failed to answer.")
@@ -177,7 +185,7 @@ class ProxyHandler:
             async for chunk in response.content.iter_any():
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
         except (aiohttp.ClientError, TimeoutError) as exc:
-            _log.warning("upstream failed mid-response for %s: %r", exchange.request_id, exc)
+            _log_failure(exchange, "mid-response", exc)
             raise ResponseAborted(str(exc)) from exc
         await send({"type": "http.response.body", "body": b""})
 
@@ -206,6 +214,24 @@ def _classify(exc: Exception, body: RequestBody | None, too_large: str) -> Excep
     if isinstance(exc, aiohttp.ClientError | OSError):
         return _Failure("bad-gateway", "The upstream server failed to answer.")
     return exc
+
+
+def _log_failure(
+    exchange: Exchange, stage: str, exc: BaseException, level: int = logging.WARNING
+) -> None:
+    """One redacted line: never the exception's text, which may quote headers or the query."""
+    path = exchange.scope.get("path", "")
+    _log.log(
+        level,
+        "upstream failure: %s %s/%s %s stage=%s error=%s request_id=%s",
+        exchange.method,
+        exchange.slug,
+        exchange.version,
+        path,
+        stage,
+        type(exc).__name__,
+        exchange.request_id or "-",
+    )
 
 
 def _peer(exchange: Exchange) -> str:

@@ -3,6 +3,13 @@
 Order matters (SECURITY-TESTS C13/C14): first drop hop-by-hop fields and every field the
 `Connection` header names, then the caller's credentials and gateway-owned fields, and only then
 add the gateway's own fields, so `Connection: X-Request-ID` cannot strip what the gateway adds.
+
+A field name with anything but letters, digits and `-` is dropped (nginx's default): CGI/WSGI
+upstreams turn `-` into `_`, so `X_Tsunagu_Client_Id` would arrive as the gateway's own field.
+Identity-looking fields (`X-Forwarded-User`, `X-Client-Id`, `X-Real-IP`, client certificates,
+…) are forwarded only from a trusted proxy (`TSUNAGU_TRUSTED_PROXIES`). On the way back,
+`Set-Cookie` (every API shares the gateway's origin, so one API could set cookies for all),
+`Server` and `X-Powered-By` are dropped.
 """
 
 from __future__ import annotations
@@ -42,8 +49,57 @@ _REQUEST_DROP = HOP_BY_HOP | {
 }
 # Fields only the gateway may set on the upstream hop.
 GATEWAY_PREFIX = b"x-tsunagu-"
-# The server in front of the client sets its own Date and Server.
-_RESPONSE_DROP = HOP_BY_HOP | {b"date", b"server"}
+# Caller-sent fields an upstream might read as who is calling: forwarded only from a trusted
+# proxy. Every other `X-Forwarded-*` (beyond For/Proto/Host, which the gateway rewrites) too.
+IDENTITY_FIELDS = frozenset(
+    {
+        b"x-client-id",
+        b"x-consumer-id",
+        b"x-consumer-username",
+        b"x-consumer-custom-id",
+        b"x-credential-identifier",
+        b"x-authenticated-userid",
+        b"x-authenticated-scope",
+        b"x-anonymous-consumer",
+        b"x-user",
+        b"x-user-id",
+        b"x-userid",
+        b"x-remote-user",
+        b"remote-user",
+        b"x-auth-user",
+        b"x-auth-request-user",
+        b"x-auth-request-email",
+        b"x-real-ip",
+        b"x-client-ip",
+        b"true-client-ip",
+        b"cf-connecting-ip",
+        b"x-cluster-client-ip",
+        b"x-original-forwarded-for",
+        b"x-ssl-client-cert",
+        b"x-ssl-client-dn",
+        b"x-ssl-client-verify",
+        b"x-client-cert",
+        b"x-client-verify",
+        b"ssl-client-cert",
+        b"x-arr-clientcert",
+        b"x-jwt-assertion",
+        b"x-endpoint-api-userinfo",
+        b"x-apigateway-api-userinfo",
+        b"x-amzn-oidc-identity",
+        b"x-amzn-oidc-data",
+        b"x-ms-client-principal",
+        b"x-ms-client-principal-id",
+        b"x-ms-client-principal-name",
+        b"x-goog-authenticated-user-email",
+        b"x-goog-authenticated-user-id",
+    }
+)
+_IDENTITY_PREFIXES = (b"x-forwarded-",)
+# Bytes a forwarded field name may consist of (already lower-cased by the server).
+_NAME_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789-"
+# The server in front of the client sets its own Date and Server; cookies and product banners
+# of the upstream never reach the client.
+_RESPONSE_DROP = HOP_BY_HOP | {b"date", b"server", b"x-powered-by", b"set-cookie", b"set-cookie2"}
 # Fields that legitimately repeat: the upstream's values stay beside the gateway's.
 _LISTS = frozenset({b"link", b"vary"})
 
@@ -58,13 +114,20 @@ def connection_named(headers: Iterable[Header]) -> frozenset[bytes]:
 
 
 def upstream_request_headers(
-    headers: list[Header], *, peer: str, proto: str, request_id: str, client_id: str | None = None
+    headers: list[Header],
+    *,
+    peer: str,
+    proto: str,
+    request_id: str,
+    client_id: str | None = None,
+    trusted_sender: bool = False,
 ) -> list[tuple[str, str]]:
     """The headers to send upstream, as aiohttp wants them (str pairs).
 
     `X-Tsunagu-Client-Id` names the verified app (SECURITY-TESTS A01): the upstream may use it
-    for its own records because the gateway drops every caller-sent `X-Tsunagu-*` field first,
-    so no caller can forge it."""
+    for its own records because the gateway drops every caller-sent `X-Tsunagu-*` field, and
+    every name that a CGI-style upstream could normalise into one, first, so no caller can
+    forge it. `trusted_sender`: the peer is a trusted proxy, whose identity fields pass."""
     named = connection_named(headers)
     out: list[tuple[str, str]] = []
     forwarded_for: list[str] = []
@@ -75,6 +138,10 @@ def upstream_request_headers(
                 host = value.decode("latin-1")
             elif name == b"x-forwarded-for":
                 forwarded_for.append(value.decode("latin-1"))
+            continue
+        if name.translate(None, _NAME_BYTES):
+            continue  # `_`, `.` or another byte an upstream may normalise into `-`
+        if not trusted_sender and (name in IDENTITY_FIELDS or name.startswith(_IDENTITY_PREFIXES)):
             continue
         out.append((name.decode("latin-1"), value.decode("latin-1")))
     if peer:

@@ -32,7 +32,8 @@ class Upstream:
 
 
 def _app(upstream: Upstream) -> web.Application:
-    """Echoes every request; `…/status/<code>` answers that code with the upstream's own body."""
+    """Echoes every request; `…/status/<code>` answers that code with the upstream's own body,
+    `…/cookie` sets a cookie and names its platform."""
 
     async def handle(request: web.Request) -> web.Response:
         await request.read()
@@ -41,6 +42,11 @@ def _app(upstream: Upstream) -> web.Application:
         if "/status/" in f"/{tail}":
             code = int(tail.rsplit("/", 1)[1])
             return web.json_response({"upstream": True, "code": code}, status=code)
+        if tail.endswith("/cookie"):  # what a careless upstream sends back
+            response = web.json_response({"cookie": True})
+            response.headers.add("Set-Cookie", "session=upstream; Path=/; HttpOnly")
+            response.headers.add("X-Powered-By", "PHP/5.4.0")
+            return response
         return web.json_response({"path": request.raw_path})
 
     app = web.Application()
