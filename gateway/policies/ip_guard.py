@@ -1,11 +1,16 @@
-"""A coarse per-address guard against unauthenticated and failing traffic.
+"""A coarse per-address guard against traffic that fails through the client's own fault.
 
-The issue asks for "a coarse per-IP limit for unauthenticated and failed requests": an address
-whose requests *without verified credentials, or answered with the gateway's own error,* reached
+An address whose requests failed *because of what the client sent* reached
 `settings.ip_per_minute` in the current minute is refused with 429 before authentication even
-runs (token guessing, scans of unknown APIs, floods of malformed calls). Successful
-authenticated traffic is never counted here: it is limited by the app's plan, so many apps
-behind one NAT address are not capped by their neighbours.
+runs (token guessing, floods of malformed calls). Only the client's faults count: missing or
+invalid credentials, malformed requests, refused methods and sizes (`CLIENT_FAULTS`). Requests
+to unknown or retired APIs count in a second window with a far higher limit
+(`settings.ip_unknown_api_per_minute`): a client with a stale base URL is not an attacker, and
+local governments and companies share NAT addresses.
+
+Never counted: successful traffic, a valid token's own 429 (its app's quota, not the address's
+business), the guard's own 429, and every answer the platform or the upstream caused (500, 502,
+503, 504): after an outage the address must not stay locked out once the fault is over.
 
 The counter is this instance's memory (fixed one-minute windows, bounded in size): no round trip
 on the hot path, so N instances allow up to N × the limit — coarse by design; the exact, shared
@@ -26,6 +31,22 @@ from gateway.ratelimit.replies import limited_reply
 from registry.settings import Settings
 
 log = logging.getLogger(__name__)
+# Problem codes that are the client's fault (credentials, malformed requests).
+CLIENT_FAULTS = frozenset(
+    {
+        "missing-token",
+        "invalid-token",
+        "api-key-in-query",
+        "insufficient-scope",
+        "sandbox-only",
+        "production-token-in-sandbox",
+        "bad-request",
+        "method-not-allowed",
+        "payload-too-large",
+    }
+)
+# Codes counted against the higher unknown-API limit.
+UNKNOWN_API = frozenset({"not-found", "gone"})
 MAX_ADDRESSES = 200_000  # per window; beyond it new addresses go uncounted (logged once)
 
 
@@ -64,7 +85,7 @@ class FailureWindow:
 
 
 class IpRateLimitPolicy:
-    """Refuses addresses over their failure budget; counts failures in `on_complete`."""
+    """Refuses addresses over a failure budget; counts the client's faults in `on_complete`."""
 
     name = "ip-ratelimit"
 
@@ -72,22 +93,29 @@ class IpRateLimitPolicy:
         self, settings: Settings, problems: ProblemRenderer, clock: Callable[[], float] = time.time
     ) -> None:
         self._draft = settings.ratelimit_header_draft
-        self._window = FailureWindow(Quota("ip", settings.ip_per_minute, 60), clock)
+        self._faults = FailureWindow(Quota("ip", settings.ip_per_minute, 60), clock)
+        self._unknown = FailureWindow(
+            Quota("ip-unknown-api", settings.ip_unknown_api_per_minute, 60), clock
+        )
         self._problems = problems
 
     async def on_request(self, exchange: Exchange) -> Reply | None:
         address = _address(exchange)
-        if self._window.used(address) < self._window.quota.limit:
-            return None
-        state = self._window.state(address)
-        exchange.response_headers.extend(
-            rate_limit_headers(self._draft, (self._window.quota,), (state,))
-        )
-        return limited_reply(self._problems, exchange, state)
+        for window in (self._faults, self._unknown):
+            if window.used(address) >= window.quota.limit:
+                state = window.state(address)
+                exchange.response_headers.extend(
+                    rate_limit_headers(self._draft, (window.quota,), (state,))
+                )
+                return limited_reply(self._problems, exchange, state)
+        return None
 
     def on_complete(self, exchange: Exchange) -> None:
-        if exchange.claims is None or exchange.error_code is not None:
-            self._window.add(_address(exchange))
+        code = exchange.error_code
+        if code in CLIENT_FAULTS:
+            self._faults.add(_address(exchange))
+        elif code in UNKNOWN_API:
+            self._unknown.add(_address(exchange))
 
 
 def _address(exchange: Exchange) -> str:

@@ -1,4 +1,4 @@
-"""The per-address guard counts unauthenticated and failed requests only, per instance."""
+"""The per-address guard counts the client's own faults only, per instance."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from tests.gateway.ratelimit.factories import (
 )
 
 
-def guard(limit: int) -> IpRateLimitPolicy:
-    return IpRateLimitPolicy(Settings(ip_per_minute=limit), problems(), clock=fixed_clock)
+def guard(limit: int, unknown: int = 1000) -> IpRateLimitPolicy:
+    settings = Settings(ip_per_minute=limit, ip_unknown_api_per_minute=unknown)
+    return IpRateLimitPolicy(settings, problems(), clock=fixed_clock)
 
 
 async def test_failures_are_counted_and_then_refused_before_authentication() -> None:
@@ -58,6 +59,7 @@ async def test_the_socket_peer_when_the_data_plane_set_no_client_ip() -> None:
     policy = guard(1)
     first = exchange(None, None, ip="192.0.2.9")
     first.client_ip = ""
+    first.error_code = "missing-token"
     policy.on_complete(first)
     second = exchange(None, None, ip="192.0.2.9")
     second.client_ip = ""
@@ -75,3 +77,35 @@ def test_windows_roll_over_and_stay_bounded() -> None:
         window.add(str(i))
     assert window.used(str(MAX_ADDRESSES + 5)) == 0  # beyond the bound: not counted
     assert window.used("0") == 1
+
+
+async def test_answers_the_platform_or_the_quota_caused_are_never_counted() -> None:
+    policy = guard(1)
+    for code in (
+        "rate-limited",
+        "bad-gateway",
+        "upstream-refused",
+        "service-unavailable",
+        "gateway-timeout",
+        "internal",
+        None,
+    ):
+        done = exchange(None, None if code is None else claims(), ip="198.51.100.3")
+        done.error_code = code
+        policy.on_complete(done)
+    assert await policy.on_request(exchange(None, None, ip="198.51.100.3")) is None
+
+
+async def test_unknown_apis_have_their_own_higher_limit() -> None:
+    policy = guard(1, unknown=3)
+    for _ in range(2):
+        missing = exchange(None, None, ip="198.51.100.4")
+        missing.error_code = "not-found"
+        policy.on_complete(missing)
+    assert await policy.on_request(exchange(None, None, ip="198.51.100.4")) is None
+    gone = exchange(None, None, ip="198.51.100.4")
+    gone.error_code = "gone"
+    policy.on_complete(gone)
+    refused = exchange(None, None, ip="198.51.100.4")
+    assert await policy.on_request(refused) is not None
+    assert headers_of(refused)["ratelimit-policy"] == '"ip-unknown-api";q=3;w=60'
