@@ -57,7 +57,13 @@ def check_notice_days(days: int | None) -> int | None:
 
 def check_upstream_url(url: str, guard: UpstreamGuard) -> str:
     """Syntax (http/https, a host, no credentials, no fragment) and the address policy for IP
-    literals and local names; resolved names are checked by the gateway when it connects."""
+    literals and local names; resolved names are checked by the gateway when it connects.
+    Spaces and control characters are refused before parsing: `urlsplit` silently drops tabs,
+    CR and LF, so the stored URL would not be the one the operator reviewed."""
+    if any(ch <= " " or ch == "\x7f" for ch in url):
+        raise InvalidInput(
+            f"upstream URL {url!r} contains a space or a control character; percent-encode it"
+        )
     try:
         parts = urlsplit(url)
         port = parts.port

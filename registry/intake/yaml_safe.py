@@ -137,7 +137,13 @@ class _Measure:
 
 def load_yaml(text: str) -> Any:
     """Parse one YAML document under the guards; raise `IntakeError` on anything unsafe."""
-    loader = GuardedLoader(text)
+    try:
+        loader = GuardedLoader(text)  # its reader refuses control characters up front
+    except yaml.reader.ReaderError as exc:
+        raise IntakeError(
+            f"not valid YAML: control character U+{exc.character:04X} at character"
+            f" {exc.position} (YAML allows no control characters but tab and line breaks)"
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
