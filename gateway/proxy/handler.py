@@ -26,7 +26,11 @@ from gateway.problems import ProblemRenderer
 from gateway.proxy.body import BodyTooLarge, ClientGone, RequestBody
 from gateway.proxy.client import UpstreamClient
 from gateway.proxy.forwarded import ClientAddress
-from gateway.proxy.headers import downstream_response_headers, upstream_request_headers
+from gateway.proxy.headers import (
+    downstream_response_headers,
+    rescoped_cookies,
+    upstream_request_headers,
+)
 from gateway.proxy.ssrf import UpstreamRefused
 from registry.models import RouteEntry
 from registry.settings import Settings
@@ -164,6 +168,10 @@ class ProxyHandler:
         self, exchange: Exchange, response: aiohttp.ClientResponse, send: Send
     ) -> None:
         headers = downstream_response_headers(response.raw_headers, exchange.response_headers)
+        route = exchange.route
+        if route is not None and route.document.get("x-upstream-cookies") is True:
+            prefix = f"/api/{route.slug}/{route.version}/"
+            headers.extend(rescoped_cookies(response.raw_headers, prefix))
         headers.extend(exchange.response_headers)
         if response.content_length is not None and response.content_length <= _SMALL_BODY:
             try:

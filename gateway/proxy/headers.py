@@ -9,7 +9,8 @@ upstreams turn `-` into `_`, so `X_Tsunagu_Client_Id` would arrive as the gatewa
 Identity-looking fields (`X-Forwarded-User`, `X-Client-Id`, `X-Real-IP`, client certificates,
 …) are forwarded only from a trusted proxy (`TSUNAGU_TRUSTED_PROXIES`). On the way back,
 `Set-Cookie` (every API shares the gateway's origin, so one API could set cookies for all),
-`Server` and `X-Powered-By` are dropped.
+`Server` and `X-Powered-By` are dropped; an API whose document says `x-upstream-cookies: true`
+gets its cookies back rescoped to its own prefix (`rescoped_cookies`).
 """
 
 from __future__ import annotations
@@ -173,3 +174,24 @@ def downstream_response_headers(
         and not name.startswith(b"proxy-")
         and not name.startswith(b"access-control-")
     ]
+
+
+def rescoped_cookies(raw: Iterable[tuple[bytes, bytes]], path: str) -> list[Header]:
+    """The upstream's `Set-Cookie` fields with `Path` set to `path` (the API's own prefix) and
+    any `Domain` removed, so one API's cookies never reach another API on the shared origin.
+    `__Host-` cookies must have `Path=/` (RFC 6265bis §4.1.3.2) and are dropped."""
+    out: list[Header] = []
+    for name, value in raw:
+        if name.lower() != b"set-cookie":
+            continue
+        pair, *attributes = value.split(b";")
+        if pair.strip().lower().startswith(b"__host-"):
+            continue
+        kept = [
+            attribute.strip()
+            for attribute in attributes
+            if attribute.strip()
+            and attribute.split(b"=", 1)[0].strip().lower() not in (b"path", b"domain")
+        ]
+        out.append((b"set-cookie", b"; ".join([pair.strip(), b"Path=" + path.encode(), *kept])))
+    return out

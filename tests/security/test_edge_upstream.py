@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
+import yaml
 
 from tests.e2e.harness import cli
 from tests.security.checks import assert_problem, bearer
@@ -23,7 +24,9 @@ API = "/api/secapi/v3"
 
 @dataclass
 class ClosingUpstream:
-    """Reads each request head, counts it, and closes without answering."""
+    """Reads each request head, counts it, and closes without answering; for a path under
+    `/garbage` it first answers with a malformed status line (aiohttp then raises an error
+    that carries the whole request: URL with query, headers, cookies)."""
 
     port: int
     heads: list[bytes] = field(default_factory=list)
@@ -51,6 +54,8 @@ def closing_upstream() -> Iterator[ClosingUpstream]:
                         break
                     data += chunk
                 upstream.heads.append(data)
+                if b" /secclose/v1/garbage" in data:
+                    conn.sendall(b"HTTP/1.1 abc\r\n\r\n")
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -117,6 +122,27 @@ def test_upstream_cookies_and_banners_are_dropped(gateway: Gateway) -> None:
     assert "aiohttp" not in response.headers.get("server", "")
 
 
+def test_an_api_may_opt_in_to_cookies_rescoped_to_its_own_prefix(gateway: Gateway) -> None:
+    env, tmp = gateway.seeded.env, gateway.seeded.tmp
+    document = write_document(tmp, "seccookie", 1)
+    doc = yaml.safe_load(document.read_text(encoding="utf-8"))
+    doc["x-upstream-cookies"] = True
+    document.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    upstream_url = gateway.seeded.upstream.base_url + "/seccookie/v1"
+    cli(env, "api", "register", str(document), "--provider", "sec-a", "--upstream", upstream_url)
+    cli(env, "api", "publish", "seccookie", "v1")
+    app = ("app", "create", "--name", "cookies", "--owner", "k@ex.jp", "--scopes", "seccookie")
+    created = json.loads(cli(env, *app, "--format", "json").stdout)
+    client = Client(created["client_id"], created["client_secret"])
+    headers = bearer(token(gateway.server.base_url, client))
+    response = _wait_served(gateway, "/api/seccookie/v1/cookie", headers)
+    assert response.status_code == 200, response.text
+    assert response.headers.get_list("set-cookie") == [
+        "session=upstream; Path=/api/seccookie/v1/; HttpOnly"
+    ]
+    assert "x-powered-by" not in response.headers
+
+
 def test_a_request_the_upstream_read_is_never_sent_twice(
     gateway: Gateway, closing_upstream: ClosingUpstream, closing_api: Client
 ) -> None:
@@ -138,14 +164,16 @@ def test_upstream_failures_are_logged_without_cookies_headers_or_query(
         **bearer(token(gateway.server.base_url, closing_api)),
         "Cookie": "sid=canary-cookie-7f3a",
         "X-Custom": "canary-header-91bd",
-        "X-Request-ID": "leak-check-1",
     }
-    path = "/api/secclose/v1/corporations?q=canary-query-55e0"
-    response = _wait_served(gateway, path, headers)
-    assert_problem(response, 502, "bad-gateway")
+    _wait_served(gateway, "/api/secclose/v1/corporations", headers)
+    for tail, request_id in (("corporations", "leak-check-1"), ("garbage", "leak-check-2")):
+        path = f"/api/secclose/v1/{tail}?q=canary-query-55e0"
+        response = gateway.http.get(path, headers={**headers, "X-Request-ID": request_id})
+        assert_problem(response, 502, "bad-gateway")
     log = gateway.log()
     for canary in ("canary-cookie", "canary-header", "canary-query"):
         assert canary not in log
-    line = next(ln for ln in log.splitlines() if "leak-check-1" in ln)
-    assert "GET" in line and "secclose/v1" in line and "/corporations" in line, line
-    assert "ServerDisconnectedError" in line, line
+    for tail, request_id in (("corporations", "leak-check-1"), ("garbage", "leak-check-2")):
+        line = next(ln for ln in log.splitlines() if request_id in ln)
+        assert f"GET secclose/v1 /api/secclose/v1/{tail} " in line, line
+        assert "error=" in line, line
