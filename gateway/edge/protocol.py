@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +63,20 @@ def edge_limits() -> EdgeLimits:
     )
 
 
+class _FullWarning:
+    """At most one log line a minute while connections are refused (a flood of connections
+    must not become a flood of log lines)."""
+
+    last = -60.0
+
+    @classmethod
+    def emit(cls, open_connections: int) -> None:
+        now = time.monotonic()
+        if now - cls.last >= 60:
+            cls.last = now
+            log.warning("refusing connections: %d open (TSUNAGU_MAX_CONNECTIONS)", open_connections)
+
+
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
     """`uvicorn.run(http=BoundedHttpToolsProtocol)`: see the module docstring."""
 
@@ -87,7 +102,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         if len(self.connections) > self._limits.max_connections:
-            log.warning("refusing a connection: %d open", len(self.connections) - 1)
+            _FullWarning.emit(len(self.connections) - 1)
             self._refuse(Refusal("service-unavailable", "The server has too many connections."))
             return
         self._arm_head_timer()
@@ -186,8 +201,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         )
 
     def _refuse(self, refusal: Refusal) -> None:
-        """Answer `refusal` and close; a connection whose head never started is just closed
-        when the reason is the deadline (there is nobody to answer)."""
+        """Answer `refusal` in the request's language (if its headers got that far), close."""
         self._refused = True
         self._cancel_head_timer()
         if not self.transport.is_closing():
