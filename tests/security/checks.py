@@ -55,14 +55,23 @@ def raw_exchange(base_url: str, request: bytes, limit: int = 65536) -> bytes:
     host, port = base_url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as conn:
         conn.sendall(request)
-        received = b""
-        while len(received) < limit:
+        return read_response(conn, limit)
+
+
+def read_response(conn: socket.socket, limit: int = 65536) -> bytes:
+    """One response off `conn`: until its Content-Length is complete or the server closes
+    (bounded by `limit` bytes and the socket's timeout)."""
+    received = b""
+    while len(received) < limit:
+        try:
             chunk = conn.recv(4096)
-            if not chunk:
-                break
-            received += chunk
-            if b"\r\n\r\n" in received and _complete(received):
-                break
+        except ConnectionResetError:
+            break
+        if not chunk:
+            break
+        received += chunk
+        if b"\r\n\r\n" in received and _complete(received):
+            break
     return received
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import socket
 
-from tests.security.checks import assert_problem, assert_raw_problem, bearer
+from tests.security.checks import assert_problem, assert_raw_problem, bearer, read_response
 from tests.security.conftest import Gateway
 
 ADMIN_CAP = 4 * 1024 * 1024  # TSUNAGU_PLATFORM_MAX_BODY_BYTES' default
@@ -18,25 +18,16 @@ def _send_then_read(base_url: str, head: bytes, body_bytes: int) -> bytes:
     (the server may answer and close before the body is complete)."""
     host, port = base_url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=15) as sock:
-        sock.sendall(head)
         chunk = b"a" * 65536
         sent = 0
         try:
+            sock.sendall(head)
             while sent < body_bytes:
                 sock.sendall(chunk)
                 sent += len(chunk)
         except OSError:
             pass  # refused mid-body: the answer is already waiting
-        received = b""
-        try:
-            while b"\r\n\r\n" not in received or len(received) < 200:
-                data = sock.recv(65536)
-                if not data:
-                    break
-                received += data
-        except OSError:
-            pass
-        return received
+        return read_response(sock)
 
 
 def test_unauthenticated_admin_bodies_are_refused_before_reading(gateway: Gateway) -> None:
