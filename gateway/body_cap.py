@@ -14,9 +14,10 @@ from collections.abc import Callable, Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.oauth.challenge import bearer_challenge
 from gateway.oauth.verifier import InvalidToken, TokenVerifier
 from gateway.pipeline import Reply
-from gateway.policies.auth import bearer_challenge, bearer_token
+from gateway.policies.auth import bearer_token
 from gateway.problems import ProblemRenderer, preferred_language
 
 Admit = Callable[[Scope, ProblemRenderer], Reply | None]

@@ -1,5 +1,5 @@
 """`tsunagu serve` and `tsunagu demo`: run the gateway with uvicorn (uvloop + httptools, with
-the edge limits of `gateway.edge.protocol`, ADR 0012)."""
+the edge limits of `gateway.edge.protocol`, ADR 0014)."""
 
 from __future__ import annotations
 

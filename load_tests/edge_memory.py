@@ -1,6 +1,6 @@
 """`python -m load_tests.edge_memory`: how much memory a client can make the gateway hold.
 
-The two exhaustion cases of the edge-hardening work (ADR 0012), against a real `tsunagu serve`
+The two exhaustion cases of the edge-hardening work (ADR 0014), against a real `tsunagu serve`
 (one worker, SQLite in a temporary directory), by the server's resident memory from
 `/proc/<pid>/status` (VmRSS now, VmHWM peak):
 

@@ -1,4 +1,4 @@
-"""uvicorn's httptools protocol with the limits it lacks, enforced while parsing (ADR 0012).
+"""uvicorn's httptools protocol with the limits it lacks, enforced while parsing (ADR 0014).
 
 httptools (llhttp) buffers an unfinished header without bound and accepts HTTP/0.9 and
 HTTP/2.0 request lines; uvicorn answers its own parse errors with `400 text/plain`. This

@@ -1,6 +1,6 @@
 """Request bodies on the platform routers (admin API, OAuth) on a real server: the admin API
 authenticates before it reads a body, and every body is counted against a cap while it streams
-(413 problem+json), whatever Content-Length says (ADR 0012)."""
+(413 problem+json), whatever Content-Length says (ADR 0014)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The HTTP edge on a real server, over raw sockets: size limits enforced while parsing (431,
 414), strict request lines and Host, refused methods, and the server's own errors as
-problem+json with a request id (ADR 0012; SECURITY-TESTS C12, C22)."""
+problem+json with a request id (ADR 0014; SECURITY-TESTS C12, C22)."""
 
 from __future__ import annotations
 
