@@ -133,6 +133,7 @@ class ProxyHandler:
                     retry = False
                     _log_failure(exchange, "connect (retrying)", exc, logging.INFO)
                     continue
+                _log_failure(exchange, "connect", exc)
                 raise _Failure(
                     "bad-gateway", "The upstream server refused the connection."
                 ) from exc
