@@ -142,14 +142,24 @@ def collection_envelope(ctx: LintContext) -> Iterator[Hit]:
         )
 
 
+_ENVELOPE_PROPS = frozenset({"status", "success", "message", "code"})
+
+
 def _looks_like_error(ctx: LintContext, response: Response) -> bool:
+    """The 2xx response describes a failure: its description says so, it is a problem
+    document, or its body is an error (error members required, or nothing but them). An
+    envelope with an optional `error` beside the data (CKAN, many gateways) is not."""
     if _ERROR_WORDS.search(str(response.node.get("description", ""))):
         return True
     for media in ctx.media(response.node, response.pointer):
         if "problem" in media.type:
             return True
         schema, pointer = ctx.resolved(media.node.get("schema"), media.pointer)
-        if {k.lower() for k in ctx.object_properties(schema, pointer)} & _ERROR_PROPS:
+        props = {k.lower() for k in ctx.object_properties(schema, pointer)}
+        required = {str(k).lower() for k in as_list(schema.get("required"))}
+        if props & _ERROR_PROPS and (
+            required & _ERROR_PROPS or props <= _ERROR_PROPS | _ENVELOPE_PROPS
+        ):
             return True
     return False
 

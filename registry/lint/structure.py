@@ -160,12 +160,22 @@ _REF_MESSAGES = {
 }
 
 
+def _own_problem(doc: dict[str, Any], ref: str, problem: str) -> bool:
+    """The chain's problem lies in this very `$ref` (a local ref that only leads to a bad one
+    is left to the bad one: one defect, one finding)."""
+    if problem == "external":
+        return not ref.startswith("#")
+    if problem == "dangling":
+        return lookup(doc, ref[1:]) is MISSING
+    return True
+
+
 def _ref_hits(doc: dict[str, Any]) -> list[Hit]:
     hits = []
     known: dict[str, str | None] = {}
     for pointer, ref in refs(doc):
         problem = _ref_problem(doc, ref, known)
-        if problem:
+        if problem and _own_problem(doc, ref, problem):
             ja, en = _REF_MESSAGES[problem]
             hits.append(Hit(pointer, ja.format(ref=ref), en.format(ref=ref)))
     return hits
