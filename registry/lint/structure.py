@@ -9,8 +9,8 @@ resolver handlers refuse every scheme anyway. Dangling and purely cyclic local `
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, NoReturn
+from collections.abc import Iterable, Iterator
+from typing import Any, NoReturn, cast
 
 from jsonschema.exceptions import ValidationError
 from jsonschema_path import SchemaPath
@@ -21,7 +21,7 @@ from openapi_spec_validator.validation.keywords import (
     OpenAPIV31ValueValidator,
 )
 
-from registry.lint.context import LintContext, as_dict, text
+from registry.lint.context import MAX_REF_HOPS, LintContext, as_dict, text
 from registry.lint.expansion import combinator_steps_exceed
 from registry.lint.model import Hit
 from registry.lint.pointer import MISSING, join, lookup
@@ -217,6 +217,30 @@ def deepest(error: ValidationError) -> ValidationError:
     return error
 
 
+def document_pointer(doc: dict[str, Any], path: Iterable[Any]) -> str:
+    """The pointer of a validator path in the document as written. The validator walks
+    through `$ref`s, so its path (`…/items/properties/x`) may not exist literally; every
+    local `$ref` met on the way is followed to where the value really is."""
+    pointer, node = "", cast(Any, doc)
+    for token in path:
+        for _ in range(MAX_REF_HOPS):
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if not (isinstance(ref, str) and ref.startswith("#")):
+                break
+            target = lookup(doc, ref[1:])
+            if target is MISSING:
+                break
+            pointer, node = ref[1:], target
+        if isinstance(node, dict) and str(token) in node:
+            node = node[str(token)]
+        elif isinstance(node, list) and isinstance(token, int) and token < len(node):
+            node = node[token]
+        else:
+            node = None
+        pointer = join(pointer, token)
+    return pointer
+
+
 def _only_wants_ref(error: ValidationError) -> bool:
     """The branch "this could have been a `$ref`", which never explains a mistake."""
     return error.validator == "required" and "'$ref'" in str(error.message)
@@ -228,8 +252,7 @@ def _validation_hits(doc: dict[str, Any], version: str) -> Iterator[Hit]:
     try:
         for error in _validator(version)(doc).iter_errors():
             found = deepest(error) if isinstance(error, ValidationError) else error
-            path = getattr(found, "absolute_path", ())
-            where = join("", *path)
+            where = document_pointer(doc, getattr(found, "absolute_path", ()))
             message = str(getattr(found, "message", found)).splitlines()[0][:300]
             reason = _REASONS_JA.get(str(getattr(found, "validator", "")), "構造に誤りがあります")
             place = where or "文書のルート"

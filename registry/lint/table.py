@@ -622,8 +622,10 @@ RULES: tuple[Rule, ...] = (
         "e-mail) come with an explicit `x-personal-data` (true or false).",
         ja="個人情報らしい項目 (生年月日、マイナンバー、個人の住所やメールアドレスなど) が"
         "あるなら、x-personal-data (true か false) を明示すること。",
-        ok="x-personal-data: true\n...\nbirth_date: {type: string, format: date}",
-        ng="birth_date: {type: string, format: date}   # x-personal-data なし",
+        ok="x-personal-data: true\ncomponents:\n  schemas:\n    resident:\n      properties:\n"
+        "        birth_date: {type: string, format: date}",
+        ng="components:   # x-personal-data なし\n  schemas:\n    resident:\n      properties:\n"
+        "        birth_date: {type: string, format: date}",
     ),
     _rule(
         "REG-META-01",
