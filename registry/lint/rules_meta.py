@@ -46,6 +46,11 @@ _CATALOGUE = {
 }
 
 
+# Rules whose error means a listing field is missing (REG-META-01 and the rules it leaves the
+# description, terms and licence to): publishing needs the field itself, so no operator
+# waiver clears them (`registry.lifecycle.publish_blockers`).
+LISTING_RULES = frozenset({"REG-META-01", "ATG-DOC-02", "ATG-DOC-05", "ATG-DOC-06"})
+
 # Listing fields another rule already reports when missing: one defect, one finding.
 # (description: ATG-DOC-02, terms: ATG-DOC-05, licence: ATG-DOC-06; an absent title is an
 # ATG-DOC-01 structural error, a blank one is reported here.)
