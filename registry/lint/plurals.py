@@ -1,11 +1,12 @@
 """Whether a path segment names a plural collection, judged by `inflect` (ATG-URI-02).
 
 The check says nothing when it cannot be sure, because a wrong plural suggestion
-(`tos`, `Ats`, `resources.jsons`) costs a reviewer more than a missed one. It is unsure about:
-segments with a file extension, acronyms (`API`, `NHS`), function words (`to`, `at`, `by`,
-`nearby`, `me`), verbs (ATG-URI-01 reports those), words of one or two letters, words that
-read as romanised Japanese (`tosho`, `jusho`: English plural rules do not apply), and words
-whose plural `inflect` gives as the word itself (`information`, `equipment`).
+(`tos`, `Ats`, `resources.jsons`, `personens`) costs a reviewer more than a missed one. It is
+unsure about: segments with a file extension, acronyms (`API`, `NHS`), function words (`to`,
+`at`, `by`, `nearby`, `me`), verbs (ATG-URI-01 reports those), words of one or two letters,
+words that are not English (not in the `english-words` web2 list: romanised Japanese `tosho`,
+Dutch `personen`, Italian `comune`, whose plurals English rules cannot make), and words whose
+plural `inflect` gives as the word itself (`information`, `equipment`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from functools import cache
 
 import inflect
+from english_words import get_english_words_set
 
 _FUNCTION_WORDS = frozenset(
     {
@@ -104,6 +106,12 @@ def _engine() -> inflect.engine:
 
 
 @cache
+def _english_words() -> frozenset[str]:
+    """Webster's Second International word list (235,000 words, lower case)."""
+    return frozenset(get_english_words_set(["web2"], lower=True))
+
+
+@cache
 def _plural_of(word: str) -> str | None:
     """The plural of a singular noun, or None when `word` is plural, uncountable or unsure."""
     engine = _engine()
@@ -130,6 +138,7 @@ def plural_suggestion(segment: str, verbs: frozenset[str]) -> str | None:
         or word in _FUNCTION_WORDS
         or word in verbs
         or _ROMAJI.match(word)
+        or word not in _english_words()
     )
     if unsure or not segment.endswith(last):
         return None

@@ -34,7 +34,7 @@ def _examples(ctx: LintContext) -> Iterator[tuple[Any, str, str]]:
             for index, value in enumerate(schema["examples"]):
                 yield value, join(pointer, "examples", index), pointer
     seen: set[str] = set()
-    for holder, pointer in _example_holders(ctx):
+    for holder, pointer, is_parameter in _example_holders(ctx):
         if pointer in seen:
             continue
         seen.add(pointer)
@@ -42,24 +42,36 @@ def _examples(ctx: LintContext) -> Iterator[tuple[Any, str, str]]:
         if not isinstance(raw_schema, dict):
             continue
         schema_ptr = join(pointer, "schema")
-        if "example" in holder:
-            yield holder["example"], join(pointer, "example"), schema_ptr
+        structured = _structured(ctx, raw_schema, schema_ptr)
+        found = [(holder["example"], join(pointer, "example"))] if "example" in holder else []
         for name, raw in as_dict(holder.get("examples")).items():
             example, example_ptr = ctx.resolved(raw, join(pointer, "examples", name))
             if "value" in example:
-                yield example["value"], join(example_ptr, "value"), schema_ptr
+                found.append((example["value"], join(example_ptr, "value")))
+        for value, value_ptr in found:
+            # a parameter example written serialised (`1,2,3` for an array) is ambiguous in
+            # OAS 3 (§4.8.12.4): say nothing rather than guess the style
+            if not (is_parameter and structured and isinstance(value, str)):
+                yield value, value_ptr, schema_ptr
 
 
-def _example_holders(ctx: LintContext) -> Iterator[tuple[dict[str, Any], str]]:
-    """Media type objects and parameters: the places with `example`/`examples` beside a
-    `schema`."""
+def _structured(ctx: LintContext, schema: dict[str, Any], pointer: str) -> bool:
+    kind = ctx.resolved(schema, pointer)[0].get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return bool({"array", "object"} & set(kinds))
+
+
+def _example_holders(ctx: LintContext) -> Iterator[tuple[dict[str, Any], str, bool]]:
+    """Media type objects and parameters (flagged): the places with `example`/`examples`
+    beside a `schema`."""
     for op in ctx.operations:
         for param in ctx.parameters(op):
-            yield param.node, param.pointer
+            yield param.node, param.pointer, True
         body, body_ptr = ctx.request_body(op)
-        yield from ((m.node, m.pointer) for m in ctx.media(body, body_ptr))
+        yield from ((m.node, m.pointer, False) for m in ctx.media(body, body_ptr))
         for response in ctx.responses(op):
-            yield from ((m.node, m.pointer) for m in ctx.media(response.node, response.pointer))
+            for media in ctx.media(response.node, response.pointer):
+                yield media.node, media.pointer, False
 
 
 def examples_fit(ctx: LintContext) -> Iterator[Hit]:

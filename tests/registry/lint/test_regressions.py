@@ -179,7 +179,10 @@ def test_a_wrong_field_inside_a_response_is_reported_where_it_is() -> None:
 def test_no_plural_is_suggested_where_the_linter_cannot_be_sure() -> None:
     def patch(d: Doc) -> None:
         item = d["paths"].pop("/libraries/{library_id}")
-        for prefix in ("resources.json", "to", "At", "Search", "nearby", "tosho", "API", "data"):
+        for prefix in (
+            *("resources.json", "to", "At", "Search", "nearby", "tosho", "API", "data"),
+            *("personen", "vestiging", "comune", "kadastraalonroerendezaken"),
+        ):
             d["paths"][f"/{prefix}/{{library_id}}"] = item
 
     assert _rules(patched(patch), "ATG-URI-02") == []
@@ -290,6 +293,14 @@ def test_sex_codes_given_as_a_pattern() -> None:
 
     assert _paths(patched(patch("^(M|F)$")), "ATG-DAT-03") == [f"{LIBRARY}/properties/sex"]
     assert _rules(patched(patch("^[0129]$")), "ATG-DAT-03") == []
+
+
+def test_a_serialised_array_parameter_example_is_left_alone() -> None:
+    schema = {"type": "array", "items": {"type": "number"}}
+    doc = patched(lambda d: add_query(d, {"name": "bbox", "schema": schema, "example": "1,2,3,4"}))
+    assert _rules(doc, "ATG-DOC-09") == []
+    wrong = patched(lambda d: add_query(d, {"name": "bbox", "schema": schema, "example": [1, "x"]}))
+    assert _paths(wrong, "ATG-DOC-09") == [f"{LIST}/parameters/2/example"]
 
 
 # -- reports people can read -------------------------------------------------------------------
