@@ -9,10 +9,10 @@ Schema 2020-12), formats not asserted, local `$ref`s resolved inside the documen
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 from urllib.parse import quote
 
-from jsonschema.exceptions import best_match
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
@@ -22,6 +22,7 @@ from registry.lint.model import Hit
 from registry.lint.pointer import join
 
 MAX_EXAMPLES = 2_000
+MAX_ERRORS_READ = 20
 _DOC_URI = "urn:tsunagu:document"
 
 
@@ -86,11 +87,12 @@ def examples_fit(ctx: LintContext) -> Iterator[Hit]:
         fragment = quote(schema_ptr, safe="/~!$&'()*+,;=:@")
         validator = validator_class({"$ref": f"{_DOC_URI}#{fragment}"}, registry=registry)
         try:
-            error = best_match(validator.iter_errors(value))
+            errors = list(islice(validator.iter_errors(value), MAX_ERRORS_READ))
         except Exception:  # noqa: S112 - a broken $ref is ATG-DOC-01's finding, not this one's
             continue
-        if error is None:
+        if not errors:
             continue
+        error = max(errors, key=lambda e: len(e.absolute_path))  # the most specific place
         where = join(value_ptr, *error.absolute_path)
         message = str(error.message).splitlines()[0][:200]
         yield Hit(

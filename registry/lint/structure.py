@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, NoReturn, cast
 
-from jsonschema.exceptions import ValidationError
 from jsonschema_path import SchemaPath
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.validation.keywords import (
@@ -21,10 +20,11 @@ from openapi_spec_validator.validation.keywords import (
     OpenAPIV31ValueValidator,
 )
 
-from registry.lint.context import MAX_REF_HOPS, LintContext, as_dict, text
+from registry.lint.context import LintContext, as_dict, text
 from registry.lint.expansion import combinator_steps_exceed
 from registry.lint.model import Hit
 from registry.lint.pointer import MISSING, join, lookup
+from registry.openapi import MAX_REF_HOPS
 
 MAX_STRUCTURE_FINDINGS = 25
 _DATA_KEYS = frozenset({"example", "default", "enum", "const"})
@@ -37,7 +37,13 @@ def _refuse(uri: str) -> NoReturn:
 _NO_FETCH = {"<all_urls>": _refuse, "http": _refuse, "https": _refuse, "file": _refuse}
 
 
-def _located(schema: SchemaPath, errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
+# The validator's errors are jsonschema `ValidationError`s; they are read here by their
+# attributes only (`path`, `absolute_path`, `context`, `validator`, `message`), so jsonschema
+# stays behind the validator (import contract "third-party libraries behind one module each").
+_Error = Any
+
+
+def _located(schema: SchemaPath, errors: Iterator[_Error]) -> Iterator[_Error]:
     """The validator checks each `default` against its schema but reports the errors without
     a place; put them at `<schema>/default`, where the wrong value is."""
     for error in errors:
@@ -46,12 +52,12 @@ def _located(schema: SchemaPath, errors: Iterator[ValidationError]) -> Iterator[
 
 
 class _Default30(OpenAPIV30ValueValidator):
-    def __call__(self, schema: SchemaPath, value: Any) -> Iterator[ValidationError]:
+    def __call__(self, schema: SchemaPath, value: Any) -> Iterator[_Error]:
         return _located(schema, super().__call__(schema, value))
 
 
 class _Default31(OpenAPIV31ValueValidator):
-    def __call__(self, schema: SchemaPath, value: Any) -> Iterator[ValidationError]:
+    def __call__(self, schema: SchemaPath, value: Any) -> Iterator[_Error]:
         return _located(schema, super().__call__(schema, value))
 
 
@@ -205,7 +211,7 @@ _REASONS_JA = {
 }
 
 
-def deepest(error: ValidationError) -> ValidationError:
+def deepest(error: _Error) -> _Error:
     """The most specific error under a `oneOf`/`anyOf` failure: the one deepest in the
     document (a wrong `description` inside a response, not "the response matches no form")."""
     while error.context:
@@ -241,7 +247,7 @@ def document_pointer(doc: dict[str, Any], path: Iterable[Any]) -> str:
     return pointer
 
 
-def _only_wants_ref(error: ValidationError) -> bool:
+def _only_wants_ref(error: _Error) -> bool:
     """The branch "this could have been a `$ref`", which never explains a mistake."""
     return error.validator == "required" and "'$ref'" in str(error.message)
 
@@ -251,7 +257,7 @@ def _validation_hits(doc: dict[str, Any], version: str) -> Iterator[Hit]:
     Japanese explanation and the validator's own (English) text as the detail."""
     try:
         for error in _validator(version)(doc).iter_errors():
-            found = deepest(error) if isinstance(error, ValidationError) else error
+            found = deepest(error) if getattr(error, "context", None) else error
             where = document_pointer(doc, getattr(found, "absolute_path", ()))
             message = str(getattr(found, "message", found)).splitlines()[0][:300]
             reason = _REASONS_JA.get(str(getattr(found, "validator", "")), "構造に誤りがあります")
