@@ -15,12 +15,12 @@ from typing import Any
 
 import orjson
 
+from registry.lint import report_lines
 from registry.models import (
     ApiSummary,
     ApiVersionView,
     ConsumerRow,
     CreatedApp,
-    Finding,
     LintReport,
     Provider,
     RegisterResult,
@@ -86,21 +86,8 @@ def lint_counts(report: LintReport) -> dict[str, int]:
     return {"score": report.score, "errors": report.errors, "warnings": report.warnings}
 
 
-def finding_lines(findings: Sequence[Finding]) -> list[str]:
-    """One line per active finding, then its Japanese and English messages indented."""
-    lines: list[str] = []
-    for f in findings:
-        if f.suppressed or f.waived:
-            continue
-        lines.append(f"{f.severity.value:<7} {f.rule}  {f.path or '/'}")
-        lines.append(f"        {f.message_ja}")
-        lines.append(f"        {f.message_en}")
-    return lines
-
-
 def lint_lines(report: LintReport) -> list[str]:
-    head = f"score {report.score}/100, {report.errors} errors, {report.warnings} warnings"
-    return [head, *finding_lines(report.findings)]
+    return report_lines(report)
 
 
 def register_json(result: RegisterResult) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from registry.address_policy import UpstreamGuard, UpstreamRefused
 from registry.errors import InvalidInput, Refused
-from registry.lint import is_open_data, lint_document, listing_fields
+from registry.lint import LISTING_RULES, is_open_data, lint_document, listing_fields
 from registry.models import (
     ApiVersionView,
     LintReport,
@@ -29,7 +29,6 @@ from registry.models import (
 from registry.openapi import OpenApiDocument
 from registry.store import Draft
 
-META_RULE = "REG-META-01"
 MAX_NOTICE_DAYS = 3650  # ten years; beyond it the sunset arithmetic leaves the calendar
 JST = timezone(timedelta(hours=9))
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])$")
@@ -95,12 +94,13 @@ def check_transition(action: str, slug: str, version: str, state: VersionState) 
 
 
 def publish_blockers(report: LintReport) -> list[str]:
-    """Rule ids that block publishing: every error an operator has not waived, and REG-META-01
-    even when waived. A provider's own `x-lint-ignore` hides an error from the score but does
+    """Rule ids that block publishing: every error an operator has not waived, and a missing
+    listing field (REG-META-01, ATG-DOC-02/05/06: `registry.lint.LISTING_RULES`) even when
+    waived. A provider's own `x-lint-ignore` hides an error from the score but does
     not clear it for publication: RULES.md lets only an operator's recorded waiver do that."""
     errors = [f for f in report.findings if f.severity is Severity.ERROR]
     blocking = {f.rule for f in errors if not f.waived}
-    blocking |= {f.rule for f in errors if f.rule == META_RULE}
+    blocking |= {f.rule for f in errors if f.rule in LISTING_RULES}
     return sorted(blocking)
 
 

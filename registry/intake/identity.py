@@ -12,6 +12,18 @@ _VERSION = re.compile(r"^[vV]?(\d{1,9})(?:[.\-+_].*)?$")  # a major beyond 9 dig
 _DATE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])$")
 _PATH_VERSION = re.compile(r"^v\d+(?:[._]\d+)*$", re.IGNORECASE)
+# Words that say nothing about an API: a slug made only of them (`api`, `rest-api`, `v1`)
+# would name every API alike, so `default_slug` refuses it and asks for --slug.
+_MEANINGLESS = frozenset(
+    {
+        *("api", "apis", "rest", "restful", "path", "paths", "service", "services", "svc"),
+        *("ws", "webservice", "webservices", "web", "public", "private", "internal"),
+        *("external", "openapi", "swagger", "root", "base", "index", "default", "json"),
+        *("xml", "app", "main", "v", "version", "gateway", "proxy", "endpoint", "endpoints"),
+        *("resource", "resources", "spec", "specification", "doc", "docs", "test", "sample"),
+        *("example", "demo", "http", "https", "www", "server", "backend", "data"),
+    }
+)
 
 
 def document_major_version(doc: Mapping[str, Any]) -> str:
@@ -33,8 +45,15 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-")
 
 
+def says_nothing(slug: str) -> bool:
+    """Every word of the slug is a version or a word such as `api`, `rest`, `path`."""
+    return all(w in _MEANINGLESS or _PATH_VERSION.match(w) for w in slug.split("-"))
+
+
 def default_slug(doc: Mapping[str, Any]) -> str:
-    """The slug from `x-slug`, else the first static path segment, else the ASCII title."""
+    """The slug from `x-slug`, else the first static path segment, else the ASCII title;
+    a derived slug that says nothing about the API (`api`, `v1`, `rest-api`) is skipped, and
+    when nothing better is left the caller is asked for --slug."""
     explicit = doc.get("x-slug")
     if explicit is not None:
         if isinstance(explicit, str) and _SLUG.match(explicit):
@@ -42,10 +61,18 @@ def default_slug(doc: Mapping[str, Any]) -> str:
         raise IntakeError(
             f"x-slug {explicit!r} is not a slug: use 2-40 characters of a-z, 0-9 and '-'"
         )
+    skipped = ""
     for candidate in (_first_path_segment(doc), _ascii_title(doc)):
         slug = slugify(candidate)
-        if _SLUG.match(slug):
+        if _SLUG.match(slug) and says_nothing(slug):
+            skipped = skipped or slug
+        elif _SLUG.match(slug):
             return slug
+    if skipped:
+        raise IntakeError(
+            f"the slug {skipped!r} derived from the document says nothing about the API; "
+            "pass --slug (e.g. --slug city-libraries) or set x-slug"
+        )
     raise IntakeError("cannot derive a slug from the document; pass --slug")
 
 

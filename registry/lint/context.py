@@ -25,7 +25,10 @@ _SCHEMA_ONES = ("items", "additionalProperties", "not")
 _NOT_SCHEMA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
 _TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 _VERSION_SEGMENT = re.compile(r"^v\d+$")
-PAGING_NAMES = frozenset({"limit", "offset", "page", "per_page", "page_size", "size", "count"})
+PAGING_NAMES = frozenset(
+    {"limit", "offset", "page", "per_page", "page_size", "pagesize", "size", "count", "rows"}
+    | {"itemsperpage", "maxresults"}
+)
 LIST_KEYS = ("results", "result", "items", "data", "records")
 
 
@@ -52,6 +55,31 @@ def is_version_segment(segment: str) -> bool:
 
 def template_names(path: str) -> list[str]:
     return _TEMPLATE.findall(path)
+
+
+MAX_SERVER_VARIANTS = 20
+
+
+def server_variants(server: Any) -> list[str]:
+    """The URLs a server object stands for, its variables filled in: the defaults first, then
+    each `enum` value of one variable with the others at their defaults (OAS 3 §4.8.5).
+
+    A variable without a default is left as written (`{name}`)."""
+    node = as_dict(server)
+    url = text(node.get("url"))
+    variables = {str(k): as_dict(v) for k, v in as_dict(node.get("variables")).items()}
+    defaults = {k: text(v.get("default")) or f"{{{k}}}" for k, v in variables.items()}
+
+    def fill(values: dict[str, str]) -> str:
+        return _TEMPLATE.sub(lambda m: values.get(m.group(1), m.group(0)), url)
+
+    found = [fill(defaults)]
+    for name, variable in variables.items():
+        for choice in as_list(variable.get("enum")):
+            candidate = fill({**defaults, name: str(choice)})
+            if candidate not in found and len(found) < MAX_SERVER_VARIANTS:
+                found.append(candidate)
+    return found
 
 
 @dataclass(frozen=True, slots=True)

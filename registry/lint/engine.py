@@ -2,6 +2,9 @@
 
 Score (RULES.md): 100 − 10 per error − 2 per warning, at most 3 findings of one rule counted,
 never below 0. Suppressed (`x-lint-ignore`) and waived findings are kept and do not count.
+Findings come sorted by severity (errors first), then pointer, then rule. A document that is
+not OpenAPI 3.0/3.1 (Swagger 2.0) gets one ATG-DOC-01 finding and no other rule runs: they
+would read its fields wrongly.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ from typing import Any
 from registry.lint.context import LintContext, as_list
 from registry.lint.model import Hit, Rule
 from registry.lint.pointer import tokens
+from registry.lint.structure import is_supported
 from registry.lint.table import RULES
 from registry.models import Finding, LintReport, Severity
 
 MAX_COUNTED_PER_RULE = 3
+STRUCTURE_RULE = "ATG-DOC-01"
+_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 _PENALTY = {Severity.ERROR: 10, Severity.WARNING: 2, Severity.INFO: 0}
 
 
@@ -56,6 +62,8 @@ def lint_document(
 ) -> LintReport:
     """The conformance report of one parsed OpenAPI document."""
     waived = set(waivers)
+    if not is_supported(doc):
+        rules = [rule for rule in rules if rule.id == STRUCTURE_RULE]
     ctx = LintContext(doc)
     findings: list[Finding] = []
     seen: set[tuple[str, str, str]] = set()
@@ -76,7 +84,11 @@ def lint_document(
                     waived=rule.id in waived,
                 )
             )
-    return _report(findings)
+    return _report(sorted(findings, key=_sort_key))
+
+
+def _sort_key(finding: Finding) -> tuple[int, list[str], str]:
+    return (_ORDER[finding.severity], tokens(finding.path), finding.rule)
 
 
 def _report(findings: list[Finding]) -> LintReport:

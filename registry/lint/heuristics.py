@@ -12,8 +12,10 @@ Names are compared in lowercase snake_case
 - phone: `tel`, `phone`, `phone_number`, `telephone`, `fax`, `*_tel`, `*_phone*`, `*_fax` →
   `(03)5253-5111`, `090-9999-9999`, `0120-999999`, `+81 (3)5253-5111`
 - latitude/longitude: `latitude`, `lat`, `longitude`, `lon`, `lng`, `long` → numbers, side
-  by side, with a `datum` (or `*_datum`, `crs`) sibling; a `coordinates`/`latlng`/`location`
-  string is a combined position
+  by side, with a `datum` (or `*_datum`, `crs`) sibling. A `latlng`/`lat_lon` string is a
+  combined position; a `location`/`coordinates`/`position` string only when its examples or
+  pattern look like "35.68,139.76" (a URL, `format: uri`, or free text such as a dateline is
+  not a position)
 - address: `address`, `*_address` (not mail/email/ip/web), `jusho` → starts with the
   prefecture, ASCII digits and hyphens for block numbers, a `building*` sibling
 - codes: `language*`, `currency*`, `country*`, `sex`/`gender`, `prefecture_code`,
@@ -50,7 +52,11 @@ PHONE_VALUE = re.compile(
 LAT_NAMES = frozenset({"latitude", "lat"})
 LON_NAMES = frozenset({"longitude", "lon", "lng", "long"})
 DATUM_NAME = re.compile(r"(?:^|_)(?:datum|crs|geodetic_system)$")
-COMBINED_POSITION = frozenset({"coordinates", "latlng", "lat_lng", "lat_lon", "latlon", "location"})
+COMBINED_POSITION = frozenset({"latlng", "lat_lng", "lat_lon", "latlon", "lnglat", "lonlat"})
+MAYBE_POSITION = frozenset({"coordinates", "location", "position", "coords", "point"})
+POSITION_VALUE = re.compile(r"^\s*[(\[]?-?\d{1,3}\.\d+\s*[,/ ]\s*-?\d{1,3}\.\d+[)\]]?\s*$")
+POSITION_PATTERN = re.compile(r"\\d.*[,/ ].*\\d|\[0-9\].*[,/ ].*\[0-9\]")
+NOT_POSITION_FORMATS = frozenset({"uri", "url", "uri-reference", "iri", "hostname", "email"})
 
 ADDRESS_NAME = re.compile(r"^(?:address|jusho)$|(?<!mail)(?<!email)(?<!ip)(?<!web)_address$")
 BUILDING_NAME = re.compile(r"building|katagaki|方書")

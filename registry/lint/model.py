@@ -27,10 +27,17 @@ Check = Callable[["LintContext"], Iterator[Hit]]
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One row of the rule table (`registry.lint.table.RULES`)."""
+    """One row of the rule table (`registry.lint.table.RULES`).
+
+    `description`/`description_ja` say what the rule asks for; `passing` and `failing` are
+    short OpenAPI (YAML) excerpts shown in the rule catalogue (`docs/rules.md`, the portal's
+    "API standards" page)."""
 
     id: str
     severity: Severity
     source: str  # where the rule comes from and its grade, e.g. "TG §2.1.3 表2-1 ◎"
     description: str
     check: Check
+    description_ja: str = ""
+    passing: str = ""
+    failing: str = ""

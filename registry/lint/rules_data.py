@@ -88,14 +88,32 @@ def dates(ctx: LintContext) -> Iterator[Hit]:
             )
 
 
+_ALTERNATIVES = re.compile(r"^\^?\(?(?:\?:)?([A-Za-z0-9]+(?:\|[A-Za-z0-9]+)*)\)?\$?$")
+_CHARACTER_CLASS = re.compile(r"^\^?\[([A-Za-z0-9]+)\]\$?$")
+
+
+def pattern_literals(pattern: str) -> list[str]:
+    """The values a pattern that only lists literals allows (`^(M|F)$` → M, F; `^[MF]$` → M, F),
+    or nothing when the pattern is anything richer."""
+    alternatives = _ALTERNATIVES.match(pattern)
+    if alternatives and "|" in alternatives.group(1):
+        return alternatives.group(1).split("|")
+    characters = _CHARACTER_CLASS.match(pattern)
+    if characters:
+        return list(characters.group(1))
+    return []
+
+
 def codes(ctx: LintContext) -> Iterator[Hit]:
-    """ATG-DAT-03: codes follow ISO 639-1, 4217, 3166-1, 5218 and JIS X 0401/0402."""
+    """ATG-DAT-03: codes follow ISO 639-1, 4217, 3166-1, 5218 and JIS X 0401/0402 (values from
+    examples, `enum`, `default`, and patterns that list literals such as `^(M|F)$`)."""
     for item in ctx.items:
         for pattern, standard, valid in h.CODE_STANDARDS:
             if not pattern.search(h.normalised(item.name)):
                 continue
             leading_zero = standard.startswith("JIS") and _type(item.schema) == "integer"
-            wrong = [v for v in values(item.schema) if not valid.match(str(v))]
+            samples = [*values(item.schema), *pattern_literals(text(item.schema.get("pattern")))]
+            wrong = [v for v in samples if not valid.match(str(v))]
             if leading_zero or wrong:
                 yield Hit(
                     item.pointer,
@@ -141,9 +159,25 @@ def phones(ctx: LintContext) -> Iterator[Hit]:
             )
 
 
+def _combined_position(item: Item) -> bool:
+    """A string that holds both coordinates: by an unambiguous name, or a vaguer name
+    (`location`) whose examples or pattern look like "35.68,139.76"."""
+    name, schema = h.normalised(item.name), item.schema
+    if _type(schema) != "string" or text(schema.get("format")) in h.NOT_POSITION_FORMATS:
+        return False
+    if name in h.COMBINED_POSITION:
+        return True
+    if name not in h.MAYBE_POSITION:
+        return False
+    samples = _strings(schema)
+    if samples:
+        return all(h.POSITION_VALUE.match(v) for v in samples)
+    return bool(h.POSITION_PATTERN.search(text(schema.get("pattern"))))
+
+
 def _geo_problem(item: Item) -> str | None:
     name = h.normalised(item.name)
-    if name in h.COMBINED_POSITION and _type(item.schema) == "string":
+    if _combined_position(item):
         return "combined"
     if name not in h.LAT_NAMES | h.LON_NAMES:
         return None

@@ -1,12 +1,13 @@
-"""Checks for the description of the API (ATG-DOC-02..08; TG §4.2-4.3, IG §4.2)."""
+"""Checks for the description of the API (ATG-DOC-02..08, 11..13; TG §4.2-4.3, IG §4.2)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from registry.lint.context import LintContext, as_dict, text
+from registry.lint.context import LintContext, as_dict, as_list, text
 from registry.lint.model import Hit
-from registry.lint.pointer import join
+from registry.lint.pointer import join, tokens
+from registry.lint.structure import refs
 
 
 def info_description(ctx: LintContext) -> Iterator[Hit]:
@@ -73,9 +74,10 @@ def license_present(ctx: LintContext) -> Iterator[Hit]:
 
 
 def contact_present(ctx: LintContext) -> Iterator[Hit]:
-    """ATG-DOC-07: `info.contact` gives an email address or a URL."""
+    """ATG-DOC-07: `info.contact` gives an email address or a URL (an absent contact is a
+    REG-META-01 error instead: one defect, one finding)."""
     contact = as_dict(as_dict(ctx.doc.get("info")).get("contact"))
-    if not (text(contact.get("email")).strip() or text(contact.get("url")).strip()):
+    if contact and not (text(contact.get("email")).strip() or text(contact.get("url")).strip()):
         yield Hit(
             "/info/contact",
             "info.contact にメールアドレスまたはURLがありません。問い合わせ先を書いてください。",
@@ -95,3 +97,75 @@ def property_descriptions(ctx: LintContext) -> Iterator[Hit]:
                 f"プロパティ {name} に description がありません。項目の意味を書いてください。",
                 f"Property {name} has no description: say what the item means.",
             )
+
+
+def operation_ids(ctx: LintContext) -> Iterator[Hit]:
+    """ATG-DOC-11: every operation has an `operationId` (code samples and try-it name the
+    operation by it)."""
+    for op in ctx.operations:
+        if not text(op.node.get("operationId")).strip():
+            yield Hit(
+                op.pointer,
+                f"{op.method.upper()} {op.path} に operationId がありません。コード例と試用画面が"
+                "使う名前 (例: list_libraries) を付けてください。",
+                f"{op.method.upper()} {op.path} has no operationId: name it (e.g. "
+                "list_libraries) for code samples and try-it.",
+            )
+
+
+def declared_tags(ctx: LintContext) -> Iterator[Hit]:
+    """ATG-DOC-12: every tag an operation uses is declared in the root `tags` (with a
+    description the portal shows)."""
+    declared = {text(as_dict(t).get("name")) for t in as_list(ctx.doc.get("tags"))}
+    reported: set[str] = set()
+    for op in ctx.operations:
+        for index, tag in enumerate(as_list(op.node.get("tags"))):
+            name = str(tag)
+            if name in declared or name in reported:
+                continue
+            reported.add(name)
+            yield Hit(
+                join(op.pointer, "tags", index),
+                f"タグ {name} がルートの tags に宣言されていません。説明と一緒に宣言してください。",
+                f"Tag {name!r} is not declared in the root tags: declare it with a description.",
+            )
+
+
+def _component_of(pointer: str) -> tuple[str, str] | None:
+    parts = tokens(pointer)
+    if len(parts) >= 3 and parts[0] == "components":
+        return parts[1], parts[2]
+    return None
+
+
+def unused_components(ctx: LintContext) -> Iterator[Hit]:
+    """ATG-DOC-13: every component is used: reached by a `$ref` from outside `components`
+    (directly or through other used components), or, for a security scheme, named in a
+    security requirement."""
+    refs_from: dict[tuple[str, str] | None, list[str]] = {}
+    for source, ref in refs(ctx.doc):
+        if ref.startswith("#"):
+            refs_from.setdefault(_component_of(source), []).append(ref[1:])
+    used: set[tuple[str, str]] = set()
+    pending = list(refs_from.get(None, []))
+    while pending:
+        target = _component_of(pending.pop())
+        if target is not None and target not in used:
+            used.add(target)
+            pending.extend(refs_from.get(target, []))
+    requirements = [*as_list(ctx.doc.get("security"))]
+    for op in ctx.operations:
+        requirements += as_list(op.node.get("security"))
+    for requirement in requirements:
+        used.update(("securitySchemes", str(name)) for name in as_dict(requirement))
+    for kind, group in as_dict(ctx.doc.get("components")).items():
+        if str(kind).startswith("x-"):
+            continue
+        for name in as_dict(group):
+            if (str(kind), str(name)) not in used:
+                yield Hit(
+                    join("/components", kind, name),
+                    f"components.{kind}.{name} はどこからも使われていません。"
+                    "削除するか、参照してください。",
+                    f"components.{kind}.{name} is not used anywhere: remove it or refer to it.",
+                )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from registry.lint.context import LintContext
+from registry.lint.context import LintContext, as_dict
 from registry.lint.listing import missing_catalogue_fields, missing_listing_fields
 from registry.lint.model import Hit
 
@@ -17,8 +17,9 @@ _LISTING = {
     "contact": ("/info/contact", "問い合わせ先", "the contact"),
     "auth_methods": (
         "/components/securitySchemes",
-        "認証方式 (オープンデータなら x-open-data: true)",
-        "the authentication method (or x-open-data: true for open data)",
+        "認証方式 (oauth2 の clientCredentials。オープンデータなら x-open-data: true)",
+        "the authentication method (oauth2 with clientCredentials, or x-open-data: true for "
+        "open data)",
     ),
 }
 _CATALOGUE = {
@@ -45,9 +46,24 @@ _CATALOGUE = {
 }
 
 
+# Rules whose error means a listing field is missing (REG-META-01 and the rules it leaves the
+# description, terms and licence to): publishing needs the field itself, so no operator
+# waiver clears them (`registry.lifecycle.publish_blockers`).
+LISTING_RULES = frozenset({"REG-META-01", "ATG-DOC-02", "ATG-DOC-05", "ATG-DOC-06"})
+
+# Listing fields another rule already reports when missing: one defect, one finding.
+# (description: ATG-DOC-02, terms: ATG-DOC-05, licence: ATG-DOC-06; an absent title is an
+# ATG-DOC-01 structural error, a blank one is reported here.)
+_REPORTED_ELSEWHERE = frozenset({"description", "terms_of_service", "license"})
+
+
 def listing_required(ctx: LintContext) -> Iterator[Hit]:
-    """REG-META-01: the API概要 fields are present (publish is refused without them)."""
+    """REG-META-01: the API概要 fields no other rule checks are present (title, servers,
+    contact, authentication); publish is refused without them."""
+    info = as_dict(ctx.doc.get("info"))
     for name in missing_listing_fields(ctx.doc):
+        if name in _REPORTED_ELSEWHERE or (name == "title" and "title" not in info):
+            continue
         pointer, ja, en = _LISTING[name]
         yield Hit(
             pointer,

@@ -10,7 +10,13 @@ from registry.lint.model import Hit
 from registry.lint.pointer import join
 
 _SNAKE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
-_PAGE_SIZE_WARN = frozenset({"page_size", "pagesize", "size", "count", "max"})
+# Page-size names other than `limit` (compared without "_", "-", case): `per_page` is an
+# error of ATG-PRM-01, the others warnings of ATG-PRM-02.
+PER_PAGE = "perpage"
+_PAGE_SIZE_WARN = frozenset(
+    {"pagesize", "size", "count", "max", "itemsperpage", "maxresults", "rows", "maxrecords"}
+)
+_POSITION_NAMES = frozenset({"offset", "page", "skip", "start", "startindex", "pagenumber"})
 FIELDS_THRESHOLD = 10
 # Non-standard names for the standard meanings of 表2-1 (compared without "_", "-", case).
 STANDARD_NAMES = {
@@ -52,7 +58,7 @@ def _query(ctx: LintContext) -> Iterator[tuple[str, Param]]:
 def limit_name(ctx: LintContext) -> Iterator[Hit]:
     """ATG-PRM-01: the page-size parameter is `limit`, never `per_page`."""
     for where, param in _query(ctx):
-        if _squash(param.name) == "perpage":
+        if _squash(param.name) == PER_PAGE:
             yield Hit(
                 join(param.pointer, "name"),
                 f"{where} の {param.name} は limit に改名してください (件数指定は limit)。",
@@ -72,8 +78,11 @@ def pagination(ctx: LintContext) -> Iterator[Hit]:
     for op in ctx.operations:
         if not ctx.is_collection_get(op):
             continue
-        names = {p.name for p in ctx.parameters(op) if p.location == "query"}
-        if "limit" not in names or not names & {"offset", "page"}:
+        names = {_squash(p.name) for p in ctx.parameters(op) if p.location == "query"}
+        # a page size or position under another name is reported at that name (one defect,
+        # one finding): here only what is missing altogether
+        has_size = bool(names & {"limit", PER_PAGE, *_PAGE_SIZE_WARN})
+        if not has_size or not names & _POSITION_NAMES:
             yield Hit(
                 op.pointer,
                 f"一覧を返す GET {op.path} に limit と offset (または page) を宣言してください。",
@@ -119,16 +128,26 @@ def fields_parameter(ctx: LintContext) -> Iterator[Hit]:
             )
 
 
+def renamed_elsewhere(name: str) -> bool:
+    """A name another rule already asks to replace (`per_page`, `pageSize`, `orderBy`)."""
+    squashed = _squash(name)
+    return squashed == PER_PAGE or squashed in _PAGE_SIZE_WARN or squashed in STANDARD_NAMES
+
+
 def parameter_snake_case(ctx: LintContext) -> Iterator[Hit]:
-    """ATG-PRM-05: query, path and cookie parameter names are snake_case."""
+    """ATG-PRM-05: query, path and cookie parameter names are snake_case (names that
+    ATG-PRM-01/02/06 already ask to rename are left to them)."""
     for op in ctx.operations:
         for param in ctx.parameters(op):
-            if param.location != "header" and not _SNAKE.match(param.name):
-                yield Hit(
-                    join(param.pointer, "name"),
-                    f"パラメータ名 {param.name} はスネークケースにしてください (例: created_at)。",
-                    f"Parameter name {param.name!r} should be snake_case (e.g. created_at).",
-                )
+            if param.location == "header" or _SNAKE.match(param.name):
+                continue
+            if param.location == "query" and renamed_elsewhere(param.name):
+                continue
+            yield Hit(
+                join(param.pointer, "name"),
+                f"パラメータ名 {param.name} はスネークケースにしてください (例: created_at)。",
+                f"Parameter name {param.name!r} should be snake_case (e.g. created_at).",
+            )
 
 
 def standard_names(ctx: LintContext) -> Iterator[Hit]:

@@ -93,15 +93,23 @@ def no_binary(ctx: LintContext) -> Iterator[Hit]:
 
 
 def domain_formats(ctx: LintContext) -> Iterator[Hit]:
-    """ATG-RSP-04: GeoJSON, iCalendar and vCard for their domains; KML is not used."""
+    """ATG-RSP-04: GeoJSON, iCalendar and vCard for their domains; KML is not used, neither
+    as a media type nor as a value a parameter offers (`format=kml`)."""
+    message = (
+        "KML は測地系を表せないため使えません。GeoJSON (application/geo+json) にしてください。",
+        "KML cannot state its datum: use GeoJSON (application/geo+json) instead.",
+    )
     for _, _, media in _all_media(ctx):
         if _bare(media.type) in _KML:
-            yield Hit(
-                media.pointer,
-                "KML は測地系を表せないため使えません。GeoJSON (application/geo+json) に"
-                "してください。",
-                "KML cannot state its datum: use GeoJSON (application/geo+json) instead.",
-            )
+            yield Hit(media.pointer, *message)
+    seen: set[str] = set()
+    for op in ctx.operations:
+        for param in ctx.parameters(op):
+            schema, _ = ctx.resolved(param.node.get("schema"), param.pointer)
+            choices = {str(v).lower() for v in as_list(schema.get("enum"))}
+            if choices & {"kml", "kmz"} and param.pointer not in seen:
+                seen.add(param.pointer)
+                yield Hit(param.pointer, *message)
 
 
 def _resultset_ok(ctx: LintContext, schema: dict[str, object], pointer: str) -> bool:
@@ -134,14 +142,24 @@ def collection_envelope(ctx: LintContext) -> Iterator[Hit]:
         )
 
 
+_ENVELOPE_PROPS = frozenset({"status", "success", "message", "code"})
+
+
 def _looks_like_error(ctx: LintContext, response: Response) -> bool:
+    """The 2xx response describes a failure: its description says so, it is a problem
+    document, or its body is an error (error members required, or nothing but them). An
+    envelope with an optional `error` beside the data (CKAN, many gateways) is not."""
     if _ERROR_WORDS.search(str(response.node.get("description", ""))):
         return True
     for media in ctx.media(response.node, response.pointer):
         if "problem" in media.type:
             return True
         schema, pointer = ctx.resolved(media.node.get("schema"), media.pointer)
-        if {k.lower() for k in ctx.object_properties(schema, pointer)} & _ERROR_PROPS:
+        props = {k.lower() for k in ctx.object_properties(schema, pointer)}
+        required = {str(k).lower() for k in as_list(schema.get("required"))}
+        if props & _ERROR_PROPS and (
+            required & _ERROR_PROPS or props <= _ERROR_PROPS | _ENVELOPE_PROPS
+        ):
             return True
     return False
 
@@ -160,11 +178,46 @@ def no_errors_in_2xx(ctx: LintContext) -> Iterator[Hit]:
                 )
 
 
+def _succeeds(status: str) -> bool:
+    """2xx, or 3xx for redirects (`2XX` ranges included)."""
+    return status[:1] in ("2", "3")
+
+
 def _error_responses(ctx: LintContext) -> Iterator[tuple[Operation, Response]]:
+    """4xx/5xx responses, and `default` where a success response exists beside it: an
+    operation whose only response is `default` answers its data with it (RSP-07 says so)."""
     for op in ctx.operations:
-        for response in ctx.responses(op):
-            if response.status[:1] in ("4", "5") or response.status == "default":
+        responses = ctx.responses(op)
+        has_success = any(_succeeds(r.status) for r in responses)
+        for response in responses:
+            if response.status[:1] in ("4", "5") or (response.status == "default" and has_success):
                 yield op, response
+
+
+def success_declared(ctx: LintContext) -> Iterator[Hit]:
+    """ATG-RSP-07: every operation declares a 2xx (or 3xx) response; `default` is not one."""
+    for op in ctx.operations:
+        statuses = [r.status for r in ctx.responses(op)]
+        if any(_succeeds(s) for s in statuses):
+            continue
+        only_default = statuses == ["default"]
+        yield Hit(
+            join(op.pointer, "responses"),
+            f"{op.method.upper()} {op.path} に成功時の応答 (2xx、リダイレクトなら 3xx) が"
+            "ありません。"
+            + (
+                "default だけでは成功応答になりません。200 などで宣言してください。"
+                if only_default
+                else "200 などで宣言してください。"
+            ),
+            f"{op.method.upper()} {op.path} declares no success response (2xx, or 3xx for "
+            "redirects)"
+            + (
+                ": `default` alone is not one; declare 200 (or another 2xx)."
+                if only_default
+                else ": declare 200 (or another 2xx)."
+            ),
+        )
 
 
 def problem_json(ctx: LintContext) -> Iterator[Hit]:

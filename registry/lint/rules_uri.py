@@ -1,8 +1,8 @@
 """Checks for URIs and methods (ATG-URI-01..08, ATG-MTH-01; TG §2.1.1, §2.1.2, §2.1.4).
 
 Segment heuristics: a segment is split into words at `_`, `-` and camelCase humps; the first
-word decides whether it is a verb. Plurals are judged on the last word (ends in `s`, or is an
-uncountable noun such as `data`, `information`, `news`).
+word decides whether it is a verb. Plurals are judged on the last word by
+`registry.lint.plurals`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ from registry.lint.context import (
     as_list,
     is_version_segment,
     segments,
+    server_variants,
     template_names,
     text,
 )
 from registry.lint.model import Hit
+from registry.lint.plurals import is_plural_segment, plural_suggestion
 from registry.lint.pointer import join
 
 _VERB_WORDS = (
@@ -29,8 +31,6 @@ _VERB_WORDS = (
     "modify insert retrieve query calc calculate run make"
 )
 VERBS = frozenset(_VERB_WORDS.split())
-_UNCOUNTABLE_WORDS = "data information news series equipment metadata software"
-UNCOUNTABLE = frozenset(_UNCOUNTABLE_WORDS.split())
 _SNAKE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 _WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _BAD_VERSION = re.compile(r"^(?:v\d+(?:[._]\d+)+|V\d+(?:[._]\d+)*|\d{4}-\d{2}-\d{2}|\d{8})$")
@@ -67,41 +67,53 @@ def noun_segments(ctx: LintContext) -> Iterator[Hit]:
                 )
 
 
-def _plural(segment: str) -> bool:
-    found = words(segment)
-    last = found[-1] if found else segment
-    return last.endswith("s") or last in UNCOUNTABLE
-
-
 def plural_collections(ctx: LintContext) -> Iterator[Hit]:
-    """ATG-URI-02: a segment followed by `{id}`, or answering a list, is plural."""
-    flagged: set[str] = set()
+    """ATG-URI-02: a segment followed by `{id}`, or answering a list, is plural (judged by
+    `registry.lint.plurals`, which stays silent when unsure)."""
+    flagged: dict[tuple[str, str], str] = {}
     for path in _paths(ctx):
         parts = segments(path)
         for index, segment in static_segments(path):
-            followed = index + 1 < len(parts) and parts[index + 1].startswith("{")
-            if followed and not _plural(segment):
-                flagged.add(f"{path}\n{segment}")
+            if index + 1 < len(parts) and parts[index + 1].startswith("{"):
+                suggestion = plural_suggestion(segment, VERBS)
+                if suggestion:
+                    flagged[(path, segment)] = suggestion
     for op in ctx.operations:
         last = segments(op.path)[-1] if segments(op.path) else ""
         static = last and "{" not in last and not is_version_segment(last)
-        if static and ctx.list_like(op) and not _plural(last):
-            flagged.add(f"{op.path}\n{last}")
-    for entry in sorted(flagged):
-        path, segment = entry.split("\n")
+        if static and ctx.list_like(op):
+            suggestion = plural_suggestion(last, VERBS)
+            if suggestion:
+                flagged[(op.path, last)] = suggestion
+    for (path, segment), plural in sorted(flagged.items()):
         yield Hit(
             join("/paths", path),
-            f"コレクションを表すセグメント {segment} は複数形にしてください (例: {segment}s)。",
-            f"Collection segment {segment!r} should be plural (e.g. {segment}s).",
+            f"コレクションを表すセグメント {segment} は複数形にしてください (例: {plural})。",
+            f"Collection segment {segment!r} should be plural (e.g. {plural}).",
         )
 
 
-def _server_versions(ctx: LintContext) -> list[tuple[str, list[str]]]:
+def _server_paths(ctx: LintContext) -> list[tuple[str, str, list[str]]]:
+    """(pointer, resolved URL, path segments) of every root server variant; no servers → the
+    gateway's own root (OAS 3 §4.8.1: `servers` defaults to `/`)."""
     found = []
     for index, server in enumerate(as_list(ctx.doc.get("servers"))):
-        url = text(as_dict(server).get("url"))
-        found.append((join("/servers", index, "url"), segments(urlsplit(url).path)))
-    return found
+        for url in server_variants(server):
+            found.append((join("/servers", index, "url"), url, segments(urlsplit(url).path)))
+    return found or [("/servers", "/", [])]
+
+
+def common_leading_segments(paths: list[str]) -> list[str]:
+    """The static segments every path starts with (`/api/v1/a`, `/api/v1/b` → `api`, `v1`)."""
+    if not paths:
+        return []
+    split = [segments(p) for p in paths]
+    common: list[str] = []
+    for parts in zip(*split, strict=False):
+        if len(set(parts)) != 1 or "{" in parts[0]:
+            break
+        common.append(parts[0])
+    return common
 
 
 def _bad_version_hit(pointer: str, segment: str) -> Hit:
@@ -114,25 +126,33 @@ def _bad_version_hit(pointer: str, segment: str) -> Hit:
 
 
 def version_in_base(ctx: LintContext) -> Iterator[Hit]:
-    """ATG-URI-03: `v<integer>` in every server URL path, or as the first segment of every path."""
-    servers = _server_versions(ctx)
-    for pointer, parts in servers:
-        yield from (_bad_version_hit(pointer, s) for s in parts if _BAD_VERSION.match(s))
-    for path in _paths(ctx):
+    """ATG-URI-03: the base path (server URL path, variables resolved, plus the leading
+    segments all paths share) contains `v<integer>` as a segment; no `v1.1` or dates."""
+    servers = _server_paths(ctx)
+    paths = _paths(ctx)
+    shared = common_leading_segments(paths)
+    reported: set[tuple[str, str]] = set()
+    for pointer, _, parts in servers:
+        for segment in parts:
+            if _BAD_VERSION.match(segment) and (pointer, segment) not in reported:
+                reported.add((pointer, segment))
+                yield _bad_version_hit(pointer, segment)
+    for path in paths:
         first = segments(path)[:1]
         if first and _BAD_VERSION.match(first[0]):
             yield _bad_version_hit(join("/paths", path), first[0])
-    in_servers = bool(servers) and all(any(map(is_version_segment, p)) for _, p in servers)
-    in_paths = bool(_paths(ctx)) and all(
-        segments(p)[:1] and is_version_segment(segments(p)[0]) for p in _paths(ctx)
+    unversioned = sorted(
+        {url for _, url, parts in servers if not any(map(is_version_segment, parts + shared))}
     )
-    if not (in_servers or in_paths):
+    if paths and unversioned:
         yield Hit(
             "/servers",
-            "ベースパスにメジャーバージョン (/v1) がありません。servers[].url のパスか、すべての"
-            "パスの先頭に v<整数> を入れてください。",
-            "The base path has no major version: put v<integer> (/v1) in every servers[].url "
-            "path or at the start of every path.",
+            f"ベースパス ({', '.join(unversioned)} とすべてのパスに共通する先頭部分) に"
+            "メジャーバージョン (/v1) がありません。servers[].url のパスか、すべてのパスの"
+            "共通の先頭に v<整数> のセグメントを入れてください。",
+            f"The base path ({', '.join(unversioned)} plus the segments all paths start with) "
+            "has no major version: put a v<integer> segment (/v1) in the servers[].url path "
+            "or at the common start of every path.",
         )
 
 
@@ -227,8 +247,20 @@ def _is_item_path(op: Operation) -> bool:
     return bool(parts) and parts[-1].startswith("{")
 
 
+def _is_collection_path(ctx: LintContext, path: str) -> bool:
+    """A path known to be a collection: it takes POST, its GET answers a list, or its last
+    segment is a plural noun. `/account/profile` is none of these: a singleton resource."""
+    on_path = [op for op in ctx.operations if op.path == path]
+    if any(op.method == "post" or ctx.is_collection_get(op) for op in on_path):
+        return True
+    parts = segments(path)
+    last = parts[-1] if parts else ""
+    return bool(last) and "{" not in last and is_plural_segment(last)
+
+
 def method_semantics(ctx: LintContext) -> Iterator[Hit]:
-    """ATG-MTH-01: GET/DELETE have no body; POST on collections; PUT/PATCH/DELETE on items."""
+    """ATG-MTH-01: GET/DELETE have no body; POST on collections; PUT/PATCH/DELETE on items
+    (or on singleton resources such as `/account/profile`), never on a collection."""
     for op in ctx.operations:
         verb = op.method.upper()
         if op.method in ("get", "delete") and "requestBody" in op.node:
@@ -244,10 +276,59 @@ def method_semantics(ctx: LintContext) -> Iterator[Hit]:
                 "作成はコレクションへのPOSTにしてください。",
                 f"POST {op.path} targets an item: create with POST on the collection.",
             )
-        elif op.method in ("put", "patch", "delete") and not _is_item_path(op):
+        elif (
+            op.method in ("put", "patch", "delete")
+            and not _is_item_path(op)
+            and _is_collection_path(ctx, op.path)
+        ):
             yield Hit(
                 op.pointer,
                 f"{verb} {op.path} はコレクションに対する操作です。個別リソース ({{id}}) に"
                 "対して使ってください。",
                 f"{verb} {op.path} targets a collection: use it on an item path ({{id}}).",
             )
+
+
+def no_trailing_slash(ctx: LintContext) -> Iterator[Hit]:
+    """ATG-URI-09: no path and no server URL ends in `/` (`/libraries/` and `/libraries` are
+    different URLs to many clients and caches)."""
+    for path in _paths(ctx):
+        if len(path) > 1 and path.endswith("/"):
+            yield Hit(
+                join("/paths", path),
+                f"パス {path} の末尾にスラッシュがあります。取り除いてください。",
+                f"Path {path} ends in a slash: remove it.",
+            )
+    for index, server in enumerate(as_list(ctx.doc.get("servers"))):
+        url = text(as_dict(server).get("url"))
+        if len(urlsplit(url).path) > 1 and url.endswith("/"):
+            yield Hit(
+                join("/servers", index, "url"),
+                f"サーバーURL {url} の末尾にスラッシュがあります。取り除いてください。",
+                f"Server URL {url!r} ends in a slash: remove it.",
+            )
+
+
+def _shape(path: str) -> str:
+    """The path with every template replaced by `{}` (and no trailing slash)."""
+    return re.sub(r"\{[^{}]*\}", "{}", path.rstrip("/") or "/")
+
+
+def no_equivalent_paths(ctx: LintContext) -> Iterator[Hit]:
+    """ATG-URI-10: no two paths differ only in the names of their parameters (OAS 3 §4.8.8:
+    such paths are identical and their routing is undefined)."""
+    first_of: dict[str, str] = {}
+    for path in _paths(ctx):
+        shape = _shape(path)
+        if "{}" not in shape:
+            continue
+        if shape in first_of:
+            other = first_of[shape]
+            yield Hit(
+                join("/paths", path),
+                f"パス {path} は {other} とパラメータ名が違うだけで同じパスです。"
+                "1つにまとめてください。",
+                f"Path {path} is the same as {other} up to parameter names: merge them.",
+            )
+        else:
+            first_of[shape] = path

@@ -34,6 +34,8 @@ def test_unparseable_versions_are_refused(version: object) -> None:
         ({"paths": {"/v1/city_libraries/{id}": {}}}, "city-libraries"),
         ({"paths": {"/{id}": {}}, "info": {"title": "Open Data API!"}}, "open-data-api"),
         ({"paths": {}, "info": {"title": "X" * 60}}, "x" * 40),
+        ({"paths": {"/api/{id}": {}}, "info": {"title": "City Libraries"}}, "city-libraries"),
+        ({"x-slug": "api", "paths": {}}, "api"),  # the provider's own choice is kept
     ],
 )
 def test_default_slug(doc: dict[str, Any], slug: str) -> None:
@@ -47,6 +49,24 @@ def test_default_slug(doc: dict[str, Any], slug: str) -> None:
 def test_slug_refusals_say_what_to_do(doc: dict[str, Any]) -> None:
     with pytest.raises(IntakeError, match="slug"):
         default_slug(doc)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"paths": {"/api/libraries": {}}, "info": {"title": "API"}},
+        {"paths": {"/rest/{id}": {}}, "info": {"title": "REST API v1"}},
+        {"paths": {"/path": {}}, "info": {"title": "図書館"}},
+        {"paths": {"/v1/{id}": {}, "/v2/x": {}}, "info": {"title": "Public API"}},
+    ],
+)
+def test_slugs_that_say_nothing_are_refused_with_a_one_line_request_for_slug(
+    doc: dict[str, Any],
+) -> None:
+    with pytest.raises(IntakeError) as refused:
+        default_slug(doc)
+    message = str(refused.value)
+    assert "--slug" in message and "says nothing" in message and "\n" not in message
 
 
 def test_check_digit_of_the_national_tax_agency() -> None:

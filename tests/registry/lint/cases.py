@@ -85,6 +85,10 @@ def _add_media(kind: str, **extra: Any) -> Callable[[Doc], None]:
     return patch
 
 
+def _problem_ref() -> Doc:
+    return {"$ref": "#/components/responses/problem"}
+
+
 def _server(url: str) -> Callable[[Doc], None]:
     return lambda d: d.__setitem__("servers", [{"url": url}])
 
@@ -130,6 +134,7 @@ CASES: tuple[Case, ...] = (
     ok("ATG-DOC-06", lambda d: None),
     bad("ATG-DOC-06", _del(_info, "license"), "/info/license"),
     ok("ATG-DOC-07", _set(_info, "contact", {"url": "https://www.example.go.jp/contact"})),
+    ok("ATG-DOC-07", _del(_info, "contact"), "absent contact is REG-META-01's"),
     bad("ATG-DOC-07", _set(_info, "contact", {"name": "担当"}), "/info/contact"),
     ok("ATG-DOC-08", lambda d: None),
     bad(
@@ -386,16 +391,29 @@ CASES: tuple[Case, ...] = (
     bad("ATG-SEC-01", _server("http://api.example.go.jp/libraries/v1"), "/servers/0/url"),
     ok("ATG-SEC-02", lambda d: (d.pop("security"), d.__setitem__("x-open-data", True))),
     bad("ATG-SEC-02", lambda d: d.pop("security"), LIST),
-    bad(
-        "ATG-SEC-02",
-        lambda d: d["components"].pop("securitySchemes"),
-        "/components/securitySchemes",
-    ),
     ok(
+        "ATG-SEC-03",
+        lambda d: (
+            d.__setitem__("x-open-data", True),
+            d["components"]["securitySchemes"].update(
+                key={"type": "apiKey", "in": "header", "name": "X-API-Key"}
+            ),
+        ),
+        "header key on open data",
+    ),
+    bad(
         "ATG-SEC-03",
         lambda d: d["components"]["securitySchemes"].update(
             key={"type": "apiKey", "in": "header", "name": "X-API-Key"}
         ),
+        "/components/securitySchemes/key",
+    ),
+    bad(
+        "ATG-SEC-03",
+        lambda d: d["components"]["securitySchemes"].update(
+            basic={"type": "http", "scheme": "basic"}
+        ),
+        "/components/securitySchemes/basic",
     ),
     bad(
         "ATG-SEC-03",
@@ -423,9 +441,91 @@ CASES: tuple[Case, ...] = (
             d.__setitem__("x-open-data", True),
         ),
     ),
-    bad("REG-META-01", _del(_info, "title"), "/info/title"),
+    bad("REG-META-01", _set(_info, "title", " "), "/info/title"),
+    bad("REG-META-01", _del(_info, "contact"), "/info/contact"),
+    bad(
+        "REG-META-01",
+        lambda d: d["components"].pop("securitySchemes"),
+        "/components/securitySchemes",
+    ),
     bad("REG-META-01", lambda d: d.pop("servers"), "/servers"),
     ok("REG-META-02", lambda d: (d.pop("x-keywords"), d.__setitem__("tags", [{"name": "図書館"}]))),
     bad("REG-META-02", _del(_root, "x-update-frequency"), "/x-update-frequency"),
     bad("REG-META-02", _set(_root, "x-data-updated", "R6.4.1"), "/x-data-updated"),
+    ok("ATG-DOC-09", lambda d: None),
+    bad(
+        "ATG-DOC-09",
+        lambda d: item_op(d)["responses"]["200"]["content"]["application/json"].update(
+            example={"library_id": 1}
+        ),
+        f"{ITEM}/responses/200/content/{JSON}/example",
+    ),
+    bad(
+        "ATG-DOC-09",
+        _prop("floors", {"type": "integer", "example": "三階"}),
+        f"{LIBRARY}/properties/floors/example",
+    ),
+    ok("ATG-DOC-10", _prop("kind", {"type": "integer", "enum": [1, 2]})),
+    ok("ATG-DOC-10", _prop("kind", {"type": "string", "nullable": True, "enum": ["a", None]})),
+    bad(
+        "ATG-DOC-10",
+        _prop("kind", {"type": "integer", "enum": ["1", "2"]}),
+        f"{LIBRARY}/properties/kind/enum",
+    ),
+    ok("ATG-DOC-11", lambda d: None),
+    bad("ATG-DOC-11", _del(list_op, "operationId"), LIST),
+    ok(
+        "ATG-DOC-12",
+        lambda d: (
+            d.__setitem__("tags", [{"name": "図書館", "description": "図書館"}]),
+            list_op(d).__setitem__("tags", ["図書館"]),
+        ),
+    ),
+    bad("ATG-DOC-12", _set(list_op, "tags", ["図書館"]), f"{LIST}/tags/0", "info"),
+    ok("ATG-DOC-13", lambda d: None),
+    bad(
+        "ATG-DOC-13",
+        lambda d: d["components"]["schemas"].update(old_library={"type": "object"}),
+        "/components/schemas/old_library",
+        "info",
+    ),
+    bad(
+        "ATG-DOC-13",
+        lambda d: d["components"]["securitySchemes"].update(
+            spare={"type": "http", "scheme": "bearer"}
+        ),
+        "/components/securitySchemes/spare",
+        "info",
+    ),
+    ok("ATG-URI-09", lambda d: None),
+    bad(
+        "ATG-URI-09", lambda d: rename_path(d, "/libraries", "/libraries/"), "/paths/~1libraries~1"
+    ),
+    bad("ATG-URI-09", _server("https://api.example.go.jp/libraries/v1/"), "/servers/0/url"),
+    ok("ATG-URI-10", lambda d: None),
+    bad(
+        "ATG-URI-10",
+        lambda d: d["paths"].__setitem__("/libraries/{id}", d["paths"]["/libraries/{library_id}"]),
+        "/paths/~1libraries~1{id}",
+    ),
+    ok("ATG-RSP-07", lambda d: None),
+    ok("ATG-RSP-07", lambda d: list_op(d)["responses"].update(default=_problem_ref()), "default"),
+    bad(
+        "ATG-RSP-07",
+        _set(list_op, "responses", {"default": {"description": "一覧"}}),
+        f"{LIST}/responses",
+    ),
+    ok(
+        "ATG-SEC-05",
+        lambda d: (
+            _prop("birth_date", {"type": "string", "format": "date"})(d),
+            d.__setitem__("x-personal-data", True),
+        ),
+    ),
+    bad(
+        "ATG-SEC-05",
+        _prop("birth_date", {"type": "string", "format": "date"}),
+        "/x-personal-data",
+        "info",
+    ),
 )

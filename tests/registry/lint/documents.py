@@ -36,6 +36,7 @@ def _paths() -> Doc:
     return {
         "/libraries": {
             "get": {
+                "operationId": "list_libraries",
                 "summary": "図書館の一覧",
                 "parameters": [
                     {"$ref": "#/components/parameters/limit"},
@@ -57,6 +58,7 @@ def _paths() -> Doc:
         },
         "/libraries/{library_id}": {
             "get": {
+                "operationId": "get_library",
                 "summary": "図書館",
                 "parameters": [
                     {
