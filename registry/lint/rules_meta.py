@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from registry.lint.context import LintContext, as_dict
 from registry.lint.listing import missing_catalogue_fields, missing_listing_fields
 from registry.lint.model import Hit
+from registry.slo import slo_problems
 
 _LISTING = {
     "title": ("/info/title", "タイトル (info.title)", "the title (info.title)"),
@@ -81,3 +82,9 @@ def catalogue_metadata(ctx: LintContext) -> Iterator[Hit]:
             f"カタログ情報の{ja}がないか、形式が違います。",
             f"Catalogue metadata {en} is missing or malformed.",
         )
+
+
+def service_objectives(ctx: LintContext) -> Iterator[Hit]:
+    """REG-META-03: a declared `x-slo` is well formed (alerts and reports read it)."""
+    for problem in slo_problems(ctx.doc):
+        yield Hit(problem.pointer, problem.ja, problem.en)

@@ -653,4 +653,16 @@ RULES: tuple[Rule, ...] = (
         "externalDocs: {url: 'https://www.example.go.jp/docs'}",
         ng="x-data-updated: R6.4.1",
     ),
+    _rule(
+        "REG-META-03",
+        ERR,
+        "Tsunagu (monitoring after launch)",
+        rules_meta.service_objectives,
+        en="`x-slo`, when present, is `{availability: <percent from 50 to below 100>, "
+        "latency_p95_ms: <integer ms>}`.",
+        ja="x-slo を書く場合は {availability: 50 以上 100 未満のパーセント, latency_p95_ms: "
+        "ミリ秒の整数} の形にすること。",
+        ok="x-slo: {availability: 99.5, latency_p95_ms: 500}",
+        ng="x-slo: {availability: 100, latency_p95_ms: fast}",
+    ),
 )

@@ -452,6 +452,9 @@ CASES: tuple[Case, ...] = (
     ok("REG-META-02", lambda d: (d.pop("x-keywords"), d.__setitem__("tags", [{"name": "図書館"}]))),
     bad("REG-META-02", _del(_root, "x-update-frequency"), "/x-update-frequency"),
     bad("REG-META-02", _set(_root, "x-data-updated", "R6.4.1"), "/x-data-updated"),
+    ok("REG-META-03", _set(_root, "x-slo", {"availability": 99.5, "latency_p95_ms": 500})),
+    bad("REG-META-03", _set(_root, "x-slo", {"availability": 100}), "/x-slo/availability"),
+    bad("REG-META-03", _set(_root, "x-slo", "99.9%"), "/x-slo"),
     ok("ATG-DOC-09", lambda d: None),
     bad(
         "ATG-DOC-09",

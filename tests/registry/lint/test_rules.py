@@ -47,5 +47,5 @@ def test_every_rule_has_a_passing_and_a_failing_case() -> None:
 
 def test_rule_ids_are_unique_and_follow_the_scheme() -> None:
     ids = [rule.id for rule in RULES]
-    assert len(ids) == len(set(ids)) == 55
+    assert len(ids) == len(set(ids)) == 56
     assert all(i.startswith(("ATG-", "DM-", "REG-META-")) for i in ids)
