@@ -58,7 +58,10 @@ from gateway.proxy.ssrf import UpstreamGuard
 from gateway.ratelimit.counter import WindowCounter, build_counter
 from gateway.routers_limiter import build_router_limiter, install_limiter
 from gateway.sandbox.handler import SandboxHandler
+from gateway.site.files import PortalSite, api_catalog_router
+from gateway.site.rebuilder import PortalMetrics, PortalRebuilder
 from gateway.snapshots import SnapshotHolder, SnapshotRefresher
+from portal.catalogue import latest_change_id
 from registry.clock import utc_now
 from registry.models import Snapshot
 from registry.secrets import hash_secret, verify_secret
@@ -94,6 +97,8 @@ class Runtime:
     ring: KeyRing
     store: Store
     routes: CompiledRoutes
+    site: PortalSite
+    portal: PortalRebuilder | None  # None when TSUNAGU_PORTAL_AUTOBUILD is off
 
 
 def create_app(
@@ -125,6 +130,8 @@ def create_app(
     routes.refresh(holder.current)
     holder.on_replace(routes.refresh)
     problems = ProblemRenderer(settings.public_url)
+    site = PortalSite(problems)
+    portal = _portal_rebuilder(settings, store, site, metrics, holder)
     runtime = Runtime(
         settings=settings,
         service=service,
@@ -148,6 +155,8 @@ def create_app(
         ring=ring,
         store=store,
         routes=routes,
+        site=site,
+        portal=portal,
     )
     handlers: dict[Kind, Handler] = {
         "api": ProxyHandler(upstream_client, settings, problems),
@@ -164,6 +173,27 @@ def create_app(
         envelope,
         trusted_proxies=settings.trusted_proxies,
     )
+
+
+def _portal_rebuilder(
+    settings: Settings,
+    store: Store,
+    site: PortalSite,
+    metrics: GatewayMetrics,
+    holder: SnapshotHolder,
+) -> PortalRebuilder | None:
+    """The portal is rebuilt whenever a new snapshot arrives (it checks the change log)."""
+    if not settings.portal_autobuild:
+        return None
+    rebuilder = PortalRebuilder(
+        settings,
+        site,
+        PortalMetrics(metrics.registry),
+        lambda: latest_change_id(store),
+        debounce_seconds=settings.portal_debounce_seconds,
+    )
+    holder.on_replace(lambda _: rebuilder.notify())
+    return rebuilder
 
 
 def _pipeline(runtime: Runtime) -> tuple[Policy, ...]:
@@ -220,8 +250,8 @@ def _platform(runtime: Runtime) -> FastAPI:
         runtime.problems,
         readiness=_readiness(runtime, settings),
         render_metrics=lambda: render_metrics(runtime.metrics),
-        routers=(oauth,),
-        mounts=(("/admin/v1", gated_admin),),
+        routers=(oauth, api_catalog_router(runtime.site)),
+        mounts=(("/admin/v1", gated_admin), ("/portal", runtime.site)),
     )
     install_limiter(platform, limiter, runtime.problems)
     platform.router.lifespan_context = _lifespan(runtime)
@@ -251,9 +281,17 @@ def background_services(runtime: Runtime) -> BackgroundServices:
             *(Hooks(s.name, s.start, s.stop) for s in runtime.invalidation.services),
             Hooks("usage-flush", runtime.usage.start, runtime.usage.stop),
             Hooks("traffic-flush", runtime.traffic.start, runtime.traffic.stop),
+            *portal_rebuild(runtime),
         ],
         lease_for=lambda name: lease_for(runtime.settings, store, name),
     )
+
+
+def portal_rebuild(runtime: Runtime) -> list[Hooks]:
+    """The developer portal's builder, unless TSUNAGU_PORTAL_AUTOBUILD is off. Every instance
+    serves its own build, so it is not a once-across-instances service (ADR 0014)."""
+    portal = runtime.portal
+    return [] if portal is None else [Hooks("portal-rebuilder", portal.start, portal.stop)]
 
 
 def lease_for(settings: Settings, store: Store, name: str) -> Lease:

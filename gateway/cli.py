@@ -20,7 +20,7 @@ from typing import Annotated
 import typer
 
 from gateway import cli_output as out
-from gateway import cli_serve
+from gateway import cli_portal, cli_serve
 from gateway.cli_errors import reported, say_error
 from gateway.cli_output import OutputFormat
 from registry.errors import InvalidInput
@@ -240,6 +240,7 @@ def build_cli() -> typer.Typer:
     apps.command("api-key")(app_api_key)
     root.add_typer(apps, name="app")
     cli_serve.register(root)
+    cli_portal.register(root)
     from gateway.cli_status import status  # cli_status imports this module
 
     root.command("status")(status)

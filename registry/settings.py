@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     traffic_hourly_retention_days: int = Field(default=35, ge=2, le=400)  # then daily rows
     traffic_flush_seconds: float = Field(default=5.0, gt=0, le=300)
 
+    # Developer portal: `serve` and `demo` build it at start and after registry changes
+    portal_autobuild: bool = True
+    portal_debounce_seconds: float = Field(default=2.0, ge=0)
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -53,3 +53,52 @@ def changes_feed_url(public_url: str) -> str:
 
 def api_feed_url(public_url: str, slug: str) -> str:
     return _join(public_url, api_feed_path(slug))
+
+
+# the gateway's own doors, as the portal and the machine-readable catalogue name them ---------
+API_PREFIX = "/api/"
+SANDBOX_PREFIX = "/sandbox/"
+TOKEN_PATH = "/oauth/token"  # noqa: S105 - a path, not a secret
+API_CATALOG_PATH = "/.well-known/api-catalog"
+OPENAPI_FILE = "openapi.json"
+SANDBOX_OPENAPI_FILE = "openapi-sandbox.json"
+DCAT_FILE = "catalog.jsonld"
+
+
+def api_base_url(public_url: str, slug: str, version: str) -> str:
+    """Production calls: `{public}/api/{slug}/{version}` (no trailing slash, like `servers`)."""
+    return _join(public_url, f"{API_PREFIX}{slug}/{version}")
+
+
+def sandbox_base_url(public_url: str, slug: str, version: str) -> str:
+    return _join(public_url, f"{SANDBOX_PREFIX}{slug}/{version}")
+
+
+def token_url(public_url: str) -> str:
+    return _join(public_url, TOKEN_PATH)
+
+
+def api_catalog_url(public_url: str) -> str:
+    return _join(public_url, API_CATALOG_PATH)
+
+
+def openapi_path(slug: str, version: str, *, sandbox: bool = False) -> str:
+    """The OpenAPI document of a version, downloadable beside its page."""
+    name = SANDBOX_OPENAPI_FILE if sandbox else OPENAPI_FILE
+    return api_page_path(slug, version) + name
+
+
+def openapi_url(public_url: str, slug: str, version: str) -> str:
+    return _join(public_url, openapi_path(slug, version))
+
+
+def dcat_path() -> str:
+    return f"{PORTAL_PREFIX}{DCAT_FILE}"
+
+
+def dcat_url(public_url: str) -> str:
+    return _join(public_url, dcat_path())
+
+
+def portal_url(public_url: str) -> str:
+    return _join(public_url, PORTAL_PREFIX)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.services import postgres_schema, redis_url_or_skip
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Gateways started by tests (in-process or `tsunagu serve`) do not build the developer
+    portal unless a test asks for it: a build costs seconds of CPU, and only tests/portal and
+    the browser tests look at it. Child processes inherit this."""
+    os.environ.setdefault("TSUNAGU_PORTAL_AUTOBUILD", "false")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -1,0 +1,86 @@
+"""Writes the portal's sources: Markdown pages in both languages and the machine-readable files.
+
+Japanese pages are `name.md`, English ones `name.en.md` (mkdocs-static-i18n's suffix layout);
+the English site lives under `/portal/en/`. Nothing here runs MkDocs (see `portal.build`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from portal.catalogue import Catalogue
+from portal.content.guides import GUIDES, render_guide
+from portal.machine import api_catalog, dcat_catalogue
+from portal.openapi_export import public_document
+from portal.pages import api_page, catalogue_page, errors_page, standards_page
+from portal.wording import LANGS, Lang
+from registry import urls
+
+API_CATALOG_FILE = "api-catalog.linkset.json"
+
+
+def _name(stem: str, lang: Lang) -> str:
+    return f"{stem}.md" if lang == "ja" else f"{stem}.{lang}.md"
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _write_json(path: Path, data: Any) -> None:
+    _write(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_sources(catalogue: Catalogue, docs: Path) -> None:
+    """Every page and file of the site, under `docs`."""
+    public = catalogue.public_url
+    errors_url = urls.error_page_url(public, "x").removesuffix("#x")
+    for lang in LANGS:
+        _write(docs / _name("index", lang), catalogue_page.render(catalogue, lang))
+        _write(docs / _name("errors", lang), errors_page.render(errors_url, lang))
+        _write(docs / _name("standards", lang), standards_page.render(lang))
+        for guide in GUIDES:
+            _write(docs / _name(guide.stem, lang), render_guide(guide, catalogue, lang))
+        for entry in catalogue.entries:
+            folder = docs / "apis" / entry.slug / entry.version
+            _write(folder / _name("index", lang), api_page.render(entry, catalogue, lang))
+    for entry in catalogue.entries:
+        folder = docs / "apis" / entry.slug / entry.version
+        _write_json(folder / urls.OPENAPI_FILE, public_document(entry, public))
+        _write_json(
+            folder / urls.SANDBOX_OPENAPI_FILE, public_document(entry, public, sandbox_only=True)
+        )
+    _write_json(docs / urls.DCAT_FILE, dcat_catalogue(catalogue))
+    _write_json(docs / API_CATALOG_FILE, api_catalog(catalogue))
+
+
+def nav(catalogue: Catalogue) -> list[Any]:
+    """The navigation, in Japanese (English titles come from `nav_translations`)."""
+    apis: list[Any] = []
+    for slug in dict.fromkeys(e.slug for e in catalogue.entries):
+        versions = catalogue.versions_of(slug)
+        title = versions[-1].title
+        apis.append({title: [{e.version: f"apis/{slug}/{e.version}/index.md"} for e in versions]})
+    return [
+        {"API カタログ": "index.md"},
+        {"はじめに": "getting-started.md"},
+        {"API": apis} if apis else {"API": "index.md"},
+        {
+            "ガイド": [
+                {guide.title_ja: f"{guide.stem}.md"}
+                for guide in GUIDES
+                if guide.stem != "getting-started"
+            ]
+            + [{"エラー一覧": "errors.md"}, {"API 設計標準": "standards.md"}]
+        },
+    ]
+
+
+def nav_translations() -> dict[str, str]:
+    names = {"API カタログ": "API catalogue", "ガイド": "Guides", "エラー一覧": "Errors"}
+    names["API 設計標準"] = "API standards"
+    names.update({g.title_ja: g.title_en for g in GUIDES})
+    return names
