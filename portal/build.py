@@ -51,13 +51,10 @@ def _mkdocs_config(catalogue: Catalogue, docs: Path, site: Path) -> Any:
         nav=nav(catalogue),
         strict=True,
     )
-    for plugin in config["plugins"].values():
-        languages = (
-            getattr(plugin, "config", {}).get("languages") if hasattr(plugin, "config") else None
-        )
-        for language in languages or ():
-            if language["locale"] == "en":
-                language["nav_translations"] = nav_translations()
+    i18n = config["plugins"].get("i18n")
+    for language in i18n.config["languages"] if i18n is not None else ():
+        if language["locale"] == "en":
+            language["nav_translations"] = nav_translations(catalogue)
     return config
 
 

@@ -10,15 +10,22 @@ import json
 from pathlib import Path
 from typing import Any
 
-from portal.catalogue import Catalogue
+from portal.catalogue import ApiEntry, Catalogue
 from portal.content.guides import GUIDES, render_guide
 from portal.machine import api_catalog, dcat_catalogue
 from portal.openapi_export import public_document
 from portal.pages import api_page, catalogue_page, errors_page, standards_page
 from portal.wording import LANGS, Lang
 from registry import urls
+from registry.models import VersionState
 
 API_CATALOG_FILE = "api-catalog.linkset.json"
+SHORT_STATES: dict[VersionState, dict[Lang, str]] = {
+    VersionState.DRAFT: {"ja": "下書き", "en": "draft"},
+    VersionState.PUBLISHED: {"ja": "公開中", "en": "published"},
+    VersionState.DEPRECATED: {"ja": "非推奨", "en": "deprecated"},
+    VersionState.RETIRED: {"ja": "提供終了", "en": "retired"},
+}
 
 
 def _name(stem: str, lang: Lang) -> str:
@@ -63,7 +70,13 @@ def nav(catalogue: Catalogue) -> list[Any]:
     for slug in dict.fromkeys(e.slug for e in catalogue.entries):
         versions = catalogue.versions_of(slug)
         title = versions[-1].title
-        apis.append({title: [{e.version: f"apis/{slug}/{e.version}/index.md"} for e in versions]})
+        apis.append(
+            {
+                title: [
+                    {version_label(e, "ja"): f"apis/{slug}/{e.version}/index.md"} for e in versions
+                ]
+            }
+        )
     return [
         {"API カタログ": "index.md"},
         {"はじめに": "getting-started.md"},
@@ -79,8 +92,14 @@ def nav(catalogue: Catalogue) -> list[Any]:
     ]
 
 
-def nav_translations() -> dict[str, str]:
+def version_label(entry: ApiEntry, lang: Lang) -> str:
+    """`v1 (非推奨)` in the navigation (and in the header while reading the page)."""
+    return f"{entry.version} ({SHORT_STATES[entry.view.state][lang]})"
+
+
+def nav_translations(catalogue: Catalogue) -> dict[str, str]:
     names = {"API カタログ": "API catalogue", "ガイド": "Guides", "エラー一覧": "Errors"}
     names["API 設計標準"] = "API standards"
     names.update({g.title_ja: g.title_en for g in GUIDES})
+    names.update({version_label(e, "ja"): version_label(e, "en") for e in catalogue.entries})
     return names

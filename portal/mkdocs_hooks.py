@@ -2,8 +2,9 @@
 
 - Japanese text wrapped over several source lines must not show a space at each wrap: a line
   break (or a single space) between two Japanese characters is removed, outside code.
-- The Swagger UI plugin inserts its iframe without a title; a frame needs an accessible name
-  (WCAG 4.1.2, axe `frame-title`), so the try-it frame gets one in the page's language.
+- The Swagger UI plugin inserts its iframe without a title, and Material's search dialog has
+  no name; both need an accessible name (WCAG 4.1.2, axe `frame-title`, `aria-dialog-name`),
+  so they get one in the page's language.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ TITLES = {
     "ja": "API を試す (Swagger UI、サンドボックス)",
     "en": "Try the API (Swagger UI, sandbox)",
 }
+SEARCH_NAMES = {"ja": "サイト内検索", "en": "Search this site"}
+SEARCH_DIALOG = 'data-md-component="search" role="dialog"'
 _CJK = "\u3000-\u303f\u3040-\u30ff\u4e00-\u9fff\uff01-\uff60"
 _GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -50,8 +53,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    if 'class="swagger-ui-iframe"' not in output:
-        return output
     language = str(config["theme"].get("language") or "ja")
+    search = SEARCH_NAMES.get(language, SEARCH_NAMES["ja"])
+    output = output.replace(SEARCH_DIALOG, f'{SEARCH_DIALOG} aria-label="{search}"', 1)
     title = TITLES.get(language, TITLES["ja"])
     return output.replace('class="swagger-ui-iframe"', f'class="swagger-ui-iframe" title="{title}"')

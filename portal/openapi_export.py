@@ -2,7 +2,9 @@
 
 The provider's `servers` name their upstream; a developer calls the gateway instead, so the
 downloadable document lists the gateway's production and sandbox base URLs, and every OAuth
-flow's `tokenUrl` is the gateway's own token endpoint. The try-it copy lists the sandbox only.
+flow's `tokenUrl` is the gateway's own token endpoint. The try-it copy lists the sandbox only,
+and its one security scheme is what the sandbox accepts: a sandbox app's token from the
+client-credentials grant (API keys are production credentials and refused there).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ def public_document(
     }
     doc["servers"] = [sandbox] if sandbox_only else [production, sandbox]
     token = urls.token_url(public_url)
+    if sandbox_only:
+        return _sandbox_security(doc, entry, token)
     schemes = doc.get("components", {}).get("securitySchemes", {})
     if isinstance(schemes, dict):
         for scheme in schemes.values():
@@ -38,6 +42,26 @@ def public_document(
             for name, flow in flows.items():
                 if isinstance(flow, dict) and name in ("clientCredentials", "password"):
                     flow["tokenUrl"] = token
+    return doc
+
+
+SANDBOX_SCHEME = "sandbox_app"
+
+
+def _sandbox_security(doc: dict[str, Any], entry: ApiEntry, token: str) -> dict[str, Any]:
+    scopes = oauth_scopes(entry) or {entry.slug: entry.title}
+    flow = {"tokenUrl": token, "scopes": scopes}
+    scheme = {
+        "type": "oauth2",
+        "description": "サンドボックス用アプリの client_id と client_secret (sandbox app)",
+        "flows": {"clientCredentials": flow},
+    }
+    doc.setdefault("components", {})["securitySchemes"] = {SANDBOX_SCHEME: scheme}
+    doc["security"] = [{SANDBOX_SCHEME: sorted(scopes)}]
+    for item in (doc.get("paths") or {}).values():
+        for operation in item.values() if isinstance(item, dict) else ():
+            if isinstance(operation, dict):
+                operation.pop("security", None)
     return doc
 
 

@@ -117,6 +117,14 @@ def test_openapi_documents_point_at_the_gateway(docs: Path) -> None:
     assert flow["tokenUrl"] == f"{PUBLIC}/oauth/token"
     sandbox = json.loads(read(docs, "apis/houjin/v2/openapi-sandbox.json"))
     assert [s["url"] for s in sandbox["servers"]] == [f"{PUBLIC}/sandbox/houjin/v2"]
+    # the try-it copy offers only what the sandbox takes: a sandbox app's OAuth token
+    postal = json.loads(read(docs, "apis/postal/v1/openapi-sandbox.json"))
+    schemes = postal["components"]["securitySchemes"]
+    assert list(schemes) == ["sandbox_app"]
+    assert (
+        schemes["sandbox_app"]["flows"]["clientCredentials"]["tokenUrl"] == f"{PUBLIC}/oauth/token"
+    )
+    assert all("security" not in op for item in postal["paths"].values() for op in item.values())
 
 
 def test_api_catalog_and_dcat_list_callable_versions(docs: Path) -> None:
