@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test lint typecheck fmt bench clean
+.PHONY: help run test lint typecheck fmt bench portal clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -35,6 +35,9 @@ typecheck: $(STAMP) ## mypy only
 fmt: $(STAMP) ## format and autofix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+portal: $(STAMP) ## build the developer portal from the registry into var/portal
+	$(BIN)/tsunagu portal build
 
 bench: $(STAMP) ## benchmark harness (see load_tests/README.md)
 	$(BIN)/python -m load_tests.bench

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from portal.catalogue import Catalogue, load_catalogue
-from portal.generate import nav, nav_translations, write_sources
+from portal.generate import nav, nav_translations, try_it_pages, write_sources
 from registry import urls
 from registry.settings import Settings
 from registry.store import open_store
@@ -51,6 +51,9 @@ def _mkdocs_config(catalogue: Catalogue, docs: Path, site: Path) -> Any:
         nav=nav(catalogue),
         strict=True,
     )
+    swagger = config["plugins"].get("swagger-ui-tag")
+    if swagger is not None:
+        swagger.config["filter_files"] = try_it_pages(catalogue)
     i18n = config["plugins"].get("i18n")
     for language in i18n.config["languages"] if i18n is not None else ():
         if language["locale"] == "en":

@@ -54,6 +54,8 @@ def write_sources(catalogue: Catalogue, docs: Path) -> None:
         for entry in catalogue.entries:
             folder = docs / "apis" / entry.slug / entry.version
             _write(folder / _name("index", lang), api_page.render(entry, catalogue, lang))
+            if entry.view.state is not VersionState.RETIRED:
+                _write(folder / _name("try-it", lang), api_page.render_try_it(entry, lang))
     for entry in catalogue.entries:
         folder = docs / "apis" / entry.slug / entry.version
         _write_json(folder / urls.OPENAPI_FILE, public_document(entry, public))
@@ -62,6 +64,16 @@ def write_sources(catalogue: Catalogue, docs: Path) -> None:
         )
     _write_json(docs / urls.DCAT_FILE, dcat_catalogue(catalogue))
     _write_json(docs / API_CATALOG_FILE, api_catalog(catalogue))
+
+
+def try_it_pages(catalogue: Catalogue) -> list[str]:
+    """The pages with a Swagger UI (the only ones its plugin needs to rewrite)."""
+    return [
+        f"apis/{e.slug}/{e.version}/{_name('try-it', lang)}"
+        for e in catalogue.entries
+        if e.view.state is not VersionState.RETIRED
+        for lang in LANGS
+    ]
 
 
 def nav(catalogue: Catalogue) -> list[Any]:

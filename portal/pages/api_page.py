@@ -57,7 +57,8 @@ def render(entry: ApiEntry, catalogue: Catalogue, lang: Lang) -> str:
     parts.append(pick(lang, "## 操作の一覧", "## Operations"))
     parts.append(_operation_index(ops, lang))
     base = urls.sandbox_base_url(catalogue.public_url, entry.slug, entry.version)
-    parts += [_operation(view.document, op, base, lang) for op in ops]
+    callable_ = view.state is not VersionState.RETIRED
+    parts += [_operation(view.document, op, base, lang, try_it=callable_) for op in ops]
     parts += [
         pick(lang, "## 適合性", "## Conformance"),
         _conformance(entry, lang),
@@ -265,18 +266,50 @@ def _limits(entry: ApiEntry, lang: Lang) -> str:
     )
 
 
+TRY_IT_PAGE = "try-it.md"
+
+
 def _try_it(entry: ApiEntry, lang: Lang) -> str:
     intro = pick(
         lang,
-        "サンドボックスに実際にリクエストを送れます。**Authorize** を押し、サンドボックス用アプリの"
-        " `client_id` と `client_secret` を入力してから、操作を開いて **Try it out** →"
-        " **Execute** を押してください。サンドボックスは API 仕様書の例をもとに応答します。",
-        "Send real requests to the sandbox. Press **Authorize**, enter your sandbox app's"
-        " `client_id` and `client_secret`, then open an operation and press **Try it out** →"
-        " **Execute**. The sandbox answers from the examples in the API description.",
+        "サンドボックス用アプリの資格情報があれば、ブラウザからサンドボックスにリクエストを送り、"
+        " 実際の応答を確かめられます。",
+        "With a sandbox app's credentials you can send requests to the sandbox from your browser"
+        " and see the real answers.",
     )
-    src = urls.SANDBOX_OPENAPI_FILE
-    return f'{intro}\n\n<div class="tsunagu-try-it" markdown>\n<swagger-ui src="{src}"/>\n</div>'
+    label = pick(lang, "この API をサンドボックスで試す", "Try this API in the sandbox")
+    return f"{intro}\n\n[{label}]({TRY_IT_PAGE}){{ .md-button .md-button--primary }}"
+
+
+def render_try_it(entry: ApiEntry, lang: Lang) -> str:
+    """The try-it page of a version: Swagger UI on the sandbox copy of its document. A page of
+    its own keeps the (large) API page out of the Swagger UI plugin's HTML rewriting."""
+    title = pick(
+        lang, f"{entry.title} {entry.version} を試す", f"Try {entry.title} {entry.version}"
+    )
+    steps = pick(
+        lang,
+        "1. **Authorize** を押し、サンドボックス用アプリの `client_id` と `client_secret` を"
+        "入力して **Authorize**、**Close** を押します。\n"
+        "2. 操作を開いて **Try it out** を押します。パラメーターには例が入っています。\n"
+        "3. **Execute** を押すと、サンドボックスの応答が表示されます。",
+        "1. Press **Authorize**, enter your sandbox app's `client_id` and `client_secret`, press"
+        " **Authorize**, then **Close**.\n"
+        "2. Open an operation and press **Try it out**; the parameters hold examples.\n"
+        "3. Press **Execute** to see the sandbox's answer.",
+    )
+    note = pick(
+        lang,
+        "サンドボックスは本番のシステムにはつながらず、API 仕様書の例をもとに応答します。"
+        " 資格情報の入手方法は [はじめに](../../../getting-started.md) をご覧ください。"
+        " [API の説明に戻る](index.md)",
+        "The sandbox never reaches the real systems; it answers from the examples in the API"
+        " description. [Getting started](../../../getting-started.md) explains how to get"
+        " credentials. [Back to the API](index.md)",
+    )
+    tag = f'<swagger-ui src="{urls.SANDBOX_OPENAPI_FILE}"/>'
+    frame = f'<div class="tsunagu-try-it" markdown>\n{tag}\n</div>'
+    return f"# {escape(title)}\n\n{steps}\n\n{note}\n\n{frame}\n"
 
 
 def _operation_index(ops: list[Operation], lang: Lang) -> str:
@@ -289,7 +322,9 @@ def _operation_index(ops: list[Operation], lang: Lang) -> str:
     return "\n".join(rows)
 
 
-def _operation(doc: Mapping[str, Any], op: Operation, base: str, lang: Lang) -> str:
+def _operation(
+    doc: Mapping[str, Any], op: Operation, base: str, lang: Lang, *, try_it: bool
+) -> str:
     heading = f"### `{op.method}` {escape(op.path)} {{#{op.anchor}}}"
     parts = [heading]
     if op.summary:
@@ -315,6 +350,10 @@ def _operation(doc: Mapping[str, Any], op: Operation, base: str, lang: Lang) -> 
     parts += [pick(lang, "#### レスポンス", "#### Responses")]
     parts += [_response(doc, r, lang) for r in op.responses]
     parts += [pick(lang, "#### コード例", "#### Code samples"), _samples(op, base, lang)]
+    if try_it:
+        parts.append(
+            link(pick(lang, "この操作をサンドボックスで試す", "Try it in the sandbox"), TRY_IT_PAGE)
+        )
     return "\n\n".join(parts)
 
 

@@ -141,6 +141,8 @@ def test_try_it_calls_the_sandbox_with_the_sandbox_app(
     page: Any, portal_server: PortalServer
 ) -> None:
     page.goto(portal_server.base_url + "/portal/apis/houjin/v2/")
+    page.locator("a.md-button", has_text="サンドボックスで試す").click()
+    page.wait_for_url("**/apis/houjin/v2/try-it/")
     frame = page.frame_locator("iframe.swagger-ui-iframe")
     _authorize(frame, portal_server.credentials["sandbox_app"])
     operation = frame.locator(".opblock-summary", has_text="/corporations/{corporate_number}")
@@ -158,7 +160,13 @@ def test_try_it_calls_the_sandbox_with_the_sandbox_app(
 
 
 @pytest.mark.parametrize(
-    "path", ["/portal/", "/portal/apis/facilities/v1/", "/portal/getting-started/"]
+    "path",
+    [
+        "/portal/",
+        "/portal/apis/facilities/v1/",
+        "/portal/getting-started/",
+        "/portal/apis/facilities/v1/try-it/",
+    ],
 )
 def test_no_serious_accessibility_violations(
     page: Any, portal_server: PortalServer, path: str
@@ -171,6 +179,14 @@ def test_no_serious_accessibility_violations(
 
 def test_keyboard_alone_reaches_try_it(page: Any, portal_server: PortalServer) -> None:
     page.goto(portal_server.base_url + "/portal/apis/postal/v1/")
+    for _ in range(400):  # bounded: Tab through the page to the try-it button
+        page.keyboard.press("Tab")
+        if "サンドボックスで試す" in page.evaluate("document.activeElement.textContent || ''"):
+            break
+    else:
+        pytest.fail("Tab never reached the try-it button")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/apis/postal/v1/try-it/")
     frame = page.locator("iframe.swagger-ui-iframe")
     frame.wait_for()
     reached = False

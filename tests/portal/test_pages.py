@@ -78,7 +78,9 @@ def test_api_page_overview_limits_urls_operations_samples_and_conformance(docs: 
     assert f"'{PUBLIC}/sandbox/facilities/v1/facilities?prefecture_code=13" in page
     assert "category=library%2Cgym" in page  # style form, explode false: comma-separated
     assert "適合度: **" in page and "## 変更履歴" in page and "| 公開 |" in page
-    assert '<swagger-ui src="openapi-sandbox.json"/>' in page
+    assert "[この API をサンドボックスで試す](try-it.md)" in page
+    try_it = read(docs, "apis/facilities/v1/try-it.md")
+    assert '<swagger-ui src="openapi-sandbox.json"/>' in try_it
     english = read(docs, "apis/facilities/v1/index.en.md")
     assert "60 calls per minute, 10,000 calls per day" in english
 

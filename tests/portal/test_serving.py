@@ -4,8 +4,13 @@ machine-readable catalogue, and a rebuild after a registry change made with the 
 from __future__ import annotations
 
 import base64
+import html
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 import time
 import urllib.request
 
@@ -178,3 +183,38 @@ def test_a_registry_change_is_rebuilt_in_the_background(portal_server: PortalSer
     assert "試験庁" in home.decode()
     assert metric(portal_server, "tsunagu_portal_builds_total", 'outcome="success"') > builds
     assert metric(portal_server, "tsunagu_portal_builds_total", 'outcome="failure"') == 0
+
+
+def test_code_samples_on_the_page_run_as_pasted(portal_server: PortalServer) -> None:
+    """The curl and Python samples of an API page, taken from the built page itself, answer 200
+    from the sandbox with a sandbox app's token in TSUNAGU_TOKEN."""
+    app = portal_server.credentials["sandbox_app"]
+    token = token_for(portal_server, app["client_id"], app["client_secret"])
+    _, _, body = portal_server.get("/portal/apis/houjin/v2/")
+    blocks = [
+        html.unescape(re.sub(r"<[^>]+>", "", b))
+        for b in re.findall(r"<code>(.*?)</code>", body.decode(), re.S)
+    ]
+    python = next(b for b in blocks if "urllib.request.urlopen" in b and "/corporations/" in b)
+    env = {**os.environ, "TSUNAGU_TOKEN": token}
+    ran = subprocess.run(
+        [sys.executable, "-c", python],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.splitlines()[0] == "200" and "7000012050002" in ran.stdout
+    curl = next(b for b in blocks if b.startswith("curl -sS") and "/corporations/" in b)
+    if shutil.which("curl"):
+        ran = subprocess.run(
+            ["bash", "-c", curl.strip() + ' -w "\\n%{http_code}"'],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert ran.stdout.splitlines()[-1] == "200", ran.stdout + ran.stderr
