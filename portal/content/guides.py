@@ -1,8 +1,8 @@
 """The plain-language guides: Markdown files in `guides/` with a few `$placeholders`.
 
-Placeholders (string.Template): `$public_url`, `$token_url`, `$sandbox_url` and `$api_page`
-(an example API from the catalogue, so every command on the page can be pasted as is),
-`$example_path` (a path of that API that the sandbox answers).
+Placeholders (string.Template): `$public_url`, `$token_url`, and from an example API of the
+catalogue (so every command on a page can be pasted as is) `$api_page` (its page),
+`$api_title` and `$example_url` (a sandbox URL of it that answers 200).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class Guide:
 GUIDES = (
     Guide("getting-started", "はじめに", "Getting started"),
     Guide("tokens", "アクセストークン", "Access tokens"),
+    Guide("sandbox", "サンドボックス", "The sandbox"),
     Guide("rate-limits", "利用回数の上限", "Rate limits"),
     Guide("deprecation", "非推奨と提供終了", "Deprecation and sunset"),
     Guide("faq", "よくある質問", "FAQ"),

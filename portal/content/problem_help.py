@@ -17,11 +17,13 @@ HELP: dict[str, tuple[str, str]] = {
     "bad-request": (
         "リクエストの形が正しくありません。パスに `.` や `..`、バックスラッシュ、UTF-8 でない"
         " バイトが含まれている、`Content-Length` が数値でない、あるいはアクセストークンを"
-        " 2 つの方法で同時に送っている (ヘッダーとクエリ) などです。`detail` を確認して"
+        " 2 つの方法で同時に送っている (ヘッダーとクエリ)、`Authorization` ヘッダーが 2 つある、"
+        " HTTP/1.1 として正しくない (`Host` がない等) などです。`detail` を確認して"
         " リクエストを直してください。",
         "The request is malformed: the path holds `.` or `..` segments, a backslash or bytes"
-        " that are not UTF-8, `Content-Length` is not a number, or a token was sent two ways at"
-        " once. Read `detail` and fix the request.",
+        " that are not UTF-8, `Content-Length` is not a number, a token was sent two ways at"
+        " once or in two `Authorization` headers, or the request is not valid HTTP/1.1 (no"
+        " `Host`, for instance). Read `detail` and fix the request.",
     ),
     "sandbox-validation": (
         "サンドボックスだけで返ります。リクエストが API 仕様書 (OpenAPI) に合っていません。"
@@ -106,6 +108,23 @@ HELP: dict[str, tuple[str, str]] = {
         "This API version has been retired (its sunset, 00:00 Japan time on the announced date,"
         " has passed). When there is a successor, `successor` holds its path. See"
         " [Deprecation](deprecation.md).",
+    ),
+    "request-timeout": (
+        "リクエストの送信が時間内に終わりませんでした (ヘッダーは既定で 10 秒以内)。"
+        " 通信状況を確かめて、もう一度お試しください。",
+        "The request was not received in time (its head within 10 seconds by default). Check"
+        " the connection and try again.",
+    ),
+    "uri-too-long": (
+        "URL が長すぎます (既定で 8 KiB まで)。多くの条件を渡す場合は、条件を減らすか、"
+        " 複数回に分けて取得してください。",
+        "The URL is too long (8 KiB by default). Send fewer conditions, or split the request.",
+    ),
+    "header-fields-too-large": (
+        "リクエストヘッダーが大きすぎるか多すぎます (既定で合計 32 KiB、100 個まで)。"
+        " 不要な Cookie やヘッダーを送っていないか確認してください。",
+        "The request headers are too large or too many (32 KiB and 100 fields by default)."
+        " Check for cookies or headers you do not need to send.",
     ),
     "payload-too-large": (
         "リクエスト本文が大きすぎます (本番は既定 10 MiB、サンドボックスは 1 MiB まで)。",
