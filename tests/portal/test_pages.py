@@ -15,14 +15,16 @@ from registry.lint.table import RULES
 from registry.problems import CATALOGUE
 from registry.settings import load_settings
 from registry.store import open_store
-from tests.portal.conftest import Seeded
+from tests.portal.conftest import seed_demo
 
 pytestmark = pytest.mark.xdist_group("portal")
 PUBLIC = "https://api.example.go.jp"
 
 
 @pytest.fixture(scope="module")
-def catalogue(seeded: Seeded) -> Catalogue:
+def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
+    """A registry of its own: the serving tests add APIs to the shared one."""
+    seeded = seed_demo(tmp_path_factory.mktemp("pages-registry"))
     store = open_store(load_settings(database_url=seeded.database_url))
     try:
         return load_catalogue(store, PUBLIC)
