@@ -309,7 +309,8 @@ def render_try_it(entry: ApiEntry, lang: Lang) -> str:
     )
     tag = f'<swagger-ui src="{urls.SANDBOX_OPENAPI_FILE}"/>'
     frame = f'<div class="tsunagu-try-it" markdown>\n{tag}\n</div>'
-    return f"# {escape(title)}\n\n{steps}\n\n{note}\n\n{frame}\n"
+    front = "---\nhide:\n  - toc\n---"  # Swagger UI gets the width of the table of contents
+    return f"{front}\n\n# {escape(title)}\n\n{steps}\n\n{note}\n\n{frame}\n"
 
 
 def _operation_index(ops: list[Operation], lang: Lang) -> str:
@@ -359,18 +360,16 @@ def _operation(
 
 def _parameters(doc: Mapping[str, Any], op: Operation, lang: Lang) -> str:
     rows = [
-        pick(
-            lang,
-            "| 名前 | 場所 | 型 | 必須 | 説明 | 例 |",
-            "| Name | In | Type | Required | Description | Example |",
-        ),
-        "|---|---|---|---|---|---|",
+        pick(lang, "| 名前 | 型 | 説明 | 例 |", "| Name | Type | Description | Example |"),
+        "|---|---|---|---|",
     ]
+    where = {"query": "クエリ", "path": "パス", "header": "ヘッダー", "cookie": "Cookie"}
     for p in op.parameters:
         example = f"`{json.dumps(p.example, ensure_ascii=False)}`" if p.has_example else ""
-        required = pick(lang, "必須", "yes") if p.required else ""
+        place = where.get(p.location, p.location) if lang == "ja" else p.location
+        required = pick(lang, "・**必須**", ", **required**") if p.required else ""
         rows.append(
-            f"| `{p.name}` | {p.location} | {cell(type_of(doc, p.schema))} | {required} |"
+            f"| `{p.name}`<br>{place}{required} | {cell(type_of(doc, p.schema))} |"
             f" {cell(p.description)} | {example.replace('|', '&#124;')} |"
         )
     return "\n".join(rows)
