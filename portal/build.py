@@ -24,6 +24,7 @@ from registry.store import open_store
 
 log = logging.getLogger(__name__)
 CONFIG_FILE = Path(__file__).resolve().parent.parent / "mkdocs.yml"
+MARKER = ".tsunagu-portal"  # in every built site: only such a directory may be replaced
 
 
 class PortalBuildError(Exception):
@@ -79,12 +80,15 @@ def build_site(catalogue: Catalogue, site: Path) -> BuildResult:
         except (MkDocsException, Abort) as exc:
             shutil.rmtree(site, ignore_errors=True)
             raise PortalBuildError(f"mkdocs build failed: {exc}") from exc
+    (site / MARKER).write_text("built by tsunagu portal build; replaced by the next build\n")
     return BuildResult(site, pages, time.perf_counter() - started, catalogue.change_id)
 
 
 def build_into(catalogue: Catalogue, out: Path) -> BuildResult:
-    """Build beside `out`, then put the new site in its place (the old one is removed)."""
+    """Build beside `out`, then put the new site in its place (the old one is removed). A
+    directory that is neither empty nor an earlier build is never touched."""
     out = out.resolve()
+    check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     staging.rmdir()
@@ -95,6 +99,15 @@ def build_into(catalogue: Catalogue, out: Path) -> BuildResult:
     staging.rename(out)
     shutil.rmtree(retired, ignore_errors=True)
     return BuildResult(out, result.pages, result.seconds, result.change_id)
+
+
+def check_replaceable(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise PortalBuildError(f"{out} is a file, not a directory for the site")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise PortalBuildError(
+            f"{out} is not empty and is not an earlier portal build; choose another --out"
+        )
 
 
 def build_from_settings(settings: Settings, out: Path) -> BuildResult:

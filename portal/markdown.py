@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from urllib.parse import urlsplit
 
 _TABLE_SPECIALS = str.maketrans({"|": "\\|", "\n": " ", "\r": " "})
 
@@ -47,5 +48,19 @@ def _runs(line: str) -> list[str]:
     return runs
 
 
+def code(text: str) -> str:
+    """Provider text as inline code: raw HTML, never a Markdown code span, so a backtick in a
+    parameter name cannot end the span and let what follows be read as markup."""
+    return "<code>" + html.escape(text).replace("|", "&#124;") + "</code>"
+
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
 def link(text: str, href: str) -> str:
-    return f"[{escape(text)}]({href.replace(' ', '%20').replace(')', '%29')})"
+    """A link, unless `href` has a scheme other than http(s)/mailto (a `javascript:` URL in a
+    provider's document becomes plain text)."""
+    scheme = urlsplit(href.strip()).scheme.lower()
+    if scheme and scheme not in SAFE_SCHEMES:
+        return escape(text)
+    return f"[{escape(text)}]({href.strip().replace(' ', '%20').replace(')', '%29')})"

@@ -23,6 +23,7 @@ from gateway.proxy.ssrf import UpstreamGuard
 from registry.service import RegistryService
 from registry.settings import Settings
 from registry.store import open_store
+from registry.urls import portal_url
 
 JST = timezone(timedelta(hours=9))
 
@@ -112,6 +113,7 @@ def instructions(base: str, credentials: dict[str, Any], credentials_path: Path)
         "",
         f"Tsunagu demo is running on {base}  (Ctrl-C to stop)",
         f"Credentials: {credentials_path}",
+        f"Developer portal: {portal_url(base)}  (built in the background; ready in a minute)",
         "",
         "# a production token for the developer app, then three government APIs:",
         f"TOKEN={token(dev)}",

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from portal.catalogue import ApiEntry, Catalogue
-from portal.markdown import cell, escape, fenced, link, paragraph
+from portal.markdown import cell, code, escape, fenced, link, paragraph
 from portal.openapi_export import oauth_scopes
 from portal.operations import Operation, Response, operations
 from portal.pages.schema_text import schema_block, type_of
@@ -200,7 +200,7 @@ def _formats(entry: ApiEntry) -> str:
         media.update(r.media_type for r in op.responses if r.media_type)
         if op.request_media_type:
             media.add(op.request_media_type)
-    return ", ".join(f"`{m}`" for m in sorted(media)) or "`application/json`"
+    return ", ".join(code(m) for m in sorted(media)) or code("application/json")
 
 
 def _auth_methods(entry: ApiEntry) -> list[str]:
@@ -228,7 +228,7 @@ def _auth(entry: ApiEntry, public_url: str, lang: Lang) -> str:
         pick(lang, "| スコープ | 意味 |", "| Scope | Meaning |"),
         "|---|---|",
     ]
-    lines += [f"| `{name}` | {cell(text) or '-'} |" for name, text in sorted(scopes.items())]
+    lines += [f"| {code(name)} | {cell(text) or '-'} |" for name, text in sorted(scopes.items())]
     if entry.view.write_scope:
         lines.append(
             pick(
@@ -319,7 +319,7 @@ def _operation_index(ops: list[Operation], lang: Lang) -> str:
         "|---|---|---|",
     ]
     for op in ops:
-        rows.append(f"| `{op.method}` | [`{op.path}`](#{op.anchor}) | {cell(op.summary)} |")
+        rows.append(f"| `{op.method}` | [{cell(op.path)}](#{op.anchor}) | {cell(op.summary)} |")
     return "\n".join(rows)
 
 
@@ -345,7 +345,7 @@ def _operation(
     if op.request_schema is not None:
         parts += [
             pick(lang, "#### リクエスト本文", "#### Request body"),
-            f"`{op.request_media_type}`",
+            code(str(op.request_media_type)),
             schema_block(doc, op.request_schema, lang),
         ]
     parts += [pick(lang, "#### レスポンス", "#### Responses")]
@@ -365,12 +365,12 @@ def _parameters(doc: Mapping[str, Any], op: Operation, lang: Lang) -> str:
     ]
     where = {"query": "クエリ", "path": "パス", "header": "ヘッダー", "cookie": "Cookie"}
     for p in op.parameters:
-        example = f"`{json.dumps(p.example, ensure_ascii=False)}`" if p.has_example else ""
+        example = code(json.dumps(p.example, ensure_ascii=False)) if p.has_example else ""
         place = where.get(p.location, p.location) if lang == "ja" else p.location
         required = pick(lang, "・**必須**", ", **required**") if p.required else ""
         rows.append(
-            f"| `{p.name}`<br>{place}{required} | {cell(type_of(doc, p.schema))} |"
-            f" {cell(p.description)} | {example.replace('|', '&#124;')} |"
+            f"| {code(p.name)}<br>{place}{required} | {cell(type_of(doc, p.schema))} |"
+            f" {cell(p.description)} | {example} |"
         )
     return "\n".join(rows)
 
@@ -378,7 +378,7 @@ def _parameters(doc: Mapping[str, Any], op: Operation, lang: Lang) -> str:
 def _response(doc: Mapping[str, Any], response: Response, lang: Lang) -> str:
     parts = [f"**{escape(response.status)}** — {escape(response.description)}"]
     if response.media_type:
-        parts.append(f"`{response.media_type}`")
+        parts.append(code(response.media_type))
     if response.schema is not None:
         parts.append(schema_block(doc, response.schema, lang))
     for example in response.examples:
@@ -439,7 +439,7 @@ def _conformance(entry: ApiEntry, lang: Lang) -> str:
         for f in active:
             message = pick(lang, f.message_ja, f.message_en)
             lines.append(
-                f"    | {f.rule} | {f.severity.value} | `{cell(f.path) or '/'}` | {cell(message)} |"
+                f"    | {f.rule} | {f.severity.value} | {code(f.path or '/')} | {cell(message)} |"
             )
     return "\n".join(lines)
 

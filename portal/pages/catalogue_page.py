@@ -24,9 +24,8 @@ def page_link(entry: ApiEntry) -> str:
 def badge(entry: ApiEntry, lang: Lang) -> str:
     label = state_label(entry.view.state, lang)
     if entry.view.state is VersionState.DEPRECATED and entry.view.sunset is not None:
-        label += pick(lang, f" — {japan_date(entry.view.sunset, lang)} 終了", "")
-        if lang == "en":
-            label += f" — ends {japan_date(entry.view.sunset, lang)}"
+        day = japan_date(entry.view.sunset, lang)
+        label += pick(lang, f" — {day} 終了", f" — ends {day}")
     css = STATE_CLASS.get(entry.view.state, "published")
     return f'<span class="tsunagu-badge tsunagu-badge--{css}">{escape(label)}</span>'
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from portal.markdown import cell, fenced
+from portal.markdown import cell, code, fenced
 from portal.operations import resolve
 from portal.wording import Lang, pick
 
@@ -61,14 +61,13 @@ def field_table(doc: Mapping[str, Any], node: Any, lang: Lang) -> str:
     for name, prop in obj["properties"].items():
         resolved = resolve(doc, prop)
         description = resolved.get("description", "") if isinstance(resolved, Mapping) else ""
+        text = cell(str(description))
         enum = resolved.get("enum") if isinstance(resolved, Mapping) else None
-        if enum:
-            values = ", ".join(f"`{v}`" for v in enum)
-            description += pick(lang, f" (値: {values})", f" (values: {values})")
+        if isinstance(enum, list) and enum:
+            values = ", ".join(code(json.dumps(v, ensure_ascii=False)) for v in enum)
+            text += pick(lang, f" (値: {values})", f" (values: {values})")
         mark = pick(lang, "必須", "yes") if name in required else ""
-        rows.append(
-            f"| `{name}` | {cell(type_of(doc, prop))} | {mark} | {cell(str(description))} |"
-        )
+        rows.append(f"| {code(str(name))} | {cell(type_of(doc, prop))} | {mark} | {text} |")
     return "\n".join(rows)
 
 

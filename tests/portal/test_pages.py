@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from portal.catalogue import Catalogue, load_catalogue
 from portal.generate import API_CATALOG_FILE, write_sources
+from portal.pages import api_page
 from portal.wording import JST
 from registry import urls
 from registry.lint.table import RULES
@@ -75,7 +78,7 @@ def test_api_page_overview_limits_urls_operations_samples_and_conformance(docs: 
     assert f"`{PUBLIC}/sandbox/facilities/v1`" in page
     assert "| 利用規約 | [https://www.example.go.jp/facilities/terms]" in page
     assert "### `GET` /facilities {#op-list_facilities}" in page
-    assert "`prefecture_code`" in page and "#### レスポンス" in page
+    assert "<code>prefecture_code</code><br>クエリ" in page and "#### レスポンス" in page
     assert '=== "curl"' in page and '=== "Python"' in page and '=== "JavaScript"' in page
     assert f"'{PUBLIC}/sandbox/facilities/v1/facilities?prefecture_code=13" in page
     assert "category=library%2Cgym" in page  # style form, explode false: comma-separated
@@ -144,3 +147,22 @@ def test_api_catalog_and_dcat_list_callable_versions(docs: Path) -> None:
     services = {s["dct:identifier"]: s for s in dcat["dcat:service"]}
     assert set(services) == {"facilities/v1", "houjin/v1", "houjin/v2", "postal/v1"}
     assert services["facilities/v1"]["dcat:keyword"][:3] == ["公共施設", "図書館", "避難所"]
+
+
+def test_provider_text_cannot_inject_markup_or_script_links(catalogue: Catalogue) -> None:
+    """A hostile or careless document: a backtick and HTML in a parameter name, HTML in the
+    description, a `javascript:` terms URL. None of it may reach the page as markup."""
+    entry = catalogue.find("facilities", "v1")
+    assert entry is not None
+    document = copy.deepcopy(dict(entry.view.document))
+    operation = document["paths"]["/facilities"]["get"]
+    operation["parameters"].append(
+        {"name": "x`<img src=x onerror=alert(1)>`", "in": "query", "schema": {"type": "string"}}
+    )
+    operation["description"] = "<script>alert(2)</script> **not bold**"
+    listing = {**entry.listing, "terms_of_service": "javascript:alert(3)"}
+    view = entry.view.model_copy(update={"document": document, "listing": listing})
+    page = api_page.render(replace(entry, view=view), catalogue, "ja")
+    assert "<img" not in page and "<script>" not in page
+    assert "](javascript:" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
