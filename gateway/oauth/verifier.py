@@ -13,7 +13,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from joserfc import jws
@@ -32,11 +32,18 @@ MAX_TOKEN_LENGTH = 8192
 
 
 class InvalidToken(Exception):
-    """The token is not acceptable; the message is safe for `error_description`."""
+    """The token is not acceptable; the message is safe for `error_description`. `code` is the
+    catalogue's problem code: expired and revoked tokens have their own, so a developer knows
+    a new token will do."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(
+        self,
+        reason: str,
+        code: Literal["invalid-token", "expired-token", "revoked-token"] = "invalid-token",
+    ) -> None:
         super().__init__(reason.replace('"', "'").replace("\\", "/"))
         self.reason = str(self.args[0])
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +120,7 @@ class TokenVerifier:
 
     def _refuse_revoked(self, jti: str | None, snapshot: Snapshot) -> None:
         if jti is not None and (jti in self._revoked or jti in snapshot.revoked_jtis):
-            raise InvalidToken("the token has been revoked")
+            raise InvalidToken("the token has been revoked", "revoked-token")
 
     def _remember(self, token: str, entry: _Cached) -> None:
         with self._lock:
@@ -165,7 +172,7 @@ class TokenVerifier:
         try:
             self._claims_rules.validate(claims)
         except ExpiredTokenError as exc:
-            raise InvalidToken("the token has expired") from exc
+            raise InvalidToken("the token has expired", "expired-token") from exc
         except MissingClaimError as exc:
             raise InvalidToken(f"the token lacks the claim {exc.claim}") from exc
         except ClaimError as exc:

@@ -82,16 +82,5 @@ class RateLimitPolicy:
         return cached
 
     def _unavailable(self, exchange: Exchange) -> Reply:
-        exchange.error_code = "service-unavailable"
-        detail = (
-            "Rate-limit counters are unavailable and this API does not accept requests without them"
-            if exchange.language == "en"
-            else "利用回数の集計が一時的に利用できないため、このAPIはリクエストを受け付けません"
-        )
-        return self._problems.reply(
-            "service-unavailable",
-            detail,
-            request_id=exchange.request_id,
-            language=exchange.language,
-            headers=[(b"retry-after", str(UNAVAILABLE_RETRY_SECONDS).encode())],
-        )
+        retry = [(b"retry-after", str(UNAVAILABLE_RETRY_SECONDS).encode())]
+        return self._problems.refuse(exchange, "counters-unavailable", headers=retry)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from registry.errors import InvalidInput
+from registry.problems import Text
 
 
 class IntakeError(InvalidInput):
-    """The bytes are not a safe, well-formed YAML or JSON OpenAPI document (CLI exit 2)."""
+    """The bytes are not a safe, well-formed YAML or JSON OpenAPI document (CLI exit 2).
 
-    code = "invalid-document"
-    title = "Unreadable OpenAPI document"
+    The catalogue's `invalid-document` frames the reason in the reader's language; the reason
+    itself is the parser's diagnosis (English unless given as `Text`)."""
+
+    def __init__(self, reason: str | Text) -> None:
+        super().__init__("invalid-document", reason=reason)
