@@ -14,6 +14,7 @@ from gateway.problems import ProblemRenderer
 from gateway.snapshots import SnapshotHolder
 from registry.models import RouteEntry, VersionState
 from registry.problems import Text
+from registry.urls import api_path
 
 _SERVED = frozenset({VersionState.PUBLISHED, VersionState.DEPRECATED})
 
@@ -56,7 +57,7 @@ class RoutePolicy:
         name = f"{route.slug}/{route.version}"
         if not route.successor:
             return self._problems.refuse(exchange, "gone", api=name, successor="")
-        successor = f"/api/{route.slug}/{route.successor}/"
+        successor = api_path(route.slug, route.successor)
         hint = Text(f" 後継の {successor} をご利用ください。", f" Use {successor} instead.")
         return self._problems.refuse(
             exchange, "gone", extra={"successor": successor}, api=name, successor=hint

@@ -129,7 +129,7 @@ def _message(error: ValidationError) -> str:
     if error.validator == "pattern" and isinstance(error.instance, str):
         quoted = json.dumps(error.instance, ensure_ascii=False)
         return f"{quoted} does not match the pattern {error.validator_value}"
-    return error.message
+    return str(error.message)
 
 
 def _shorten(message: str) -> str:
