@@ -1,8 +1,9 @@
 """The errors the registry raises on purpose: each carries a catalogue code and its parameters.
 
-The code (`registry.problems`) gives the HTTP status, the ja/en title and the ja/en message;
-the class gives the CLI exit code (CONTRACT.md: 1 refused, 2 bad input). The admin API renders
-them as problem+json in the caller's language, the CLI as one line in the user's language.
+The code (`registry.problems`) gives the HTTP status, the ja/en title and the ja/en message,
+and so the CLI exit code (CONTRACT.md: 1 refused, 2 bad input). The admin API renders them as
+problem+json in the caller's language, the CLI as one line in the user's language. The classes
+say what kind of failure it is, for callers that catch one kind.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from registry.problems import CATALOGUE, Language, Param, ProblemCode
 class RegistryError(Exception):
     """Base of every error the registry raises on purpose."""
 
-    exit_code: int = 2
-
     def __init__(self, code: ProblemCode, **params: Param) -> None:
         self.code: ProblemCode = code
         self.params = params
@@ -24,6 +23,10 @@ class RegistryError(Exception):
     @property
     def status(self) -> int:
         return self.kind.status
+
+    @property
+    def exit_code(self) -> int:
+        return self.kind.exit_code
 
     @property
     def message(self) -> str:
@@ -37,21 +40,17 @@ class RegistryError(Exception):
 class InvalidInput(RegistryError):
     """The input cannot be accepted as given (unreadable, unsafe, malformed)."""
 
-    exit_code = 2
-
 
 class NotFound(RegistryError):
-    exit_code = 2
+    """The named provider, API version, app or key does not exist (or is not visible)."""
 
 
 class Refused(RegistryError):
     """The operation is well formed but the current state forbids it."""
 
-    exit_code = 1
-
 
 class Forbidden(RegistryError):
-    exit_code = 1
+    """The caller may not do this."""
 
 
 class Conflict(Refused):
@@ -60,5 +59,3 @@ class Conflict(Refused):
 
 class StoreUnavailable(RegistryError):
     """The registry database cannot be reached or failed operationally; retry later."""
-
-    exit_code = 2

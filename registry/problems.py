@@ -130,6 +130,12 @@ class ProblemKind:
     detail_en: str
     auth_failure: bool = False
 
+    @property
+    def exit_code(self) -> int:
+        """The CLI's exit code for this refusal (CONTRACT.md): 1 when the operation is refused
+        (forbidden, or the state does not allow it), 2 for bad input and everything else."""
+        return 1 if self.status in (403, 409) else 2
+
     def title(self, language: Language) -> str:
         return self.title_en if language == "en" else self.title_ja
 

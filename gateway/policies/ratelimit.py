@@ -11,7 +11,7 @@ unauthenticated and failing traffic is `gateway.policies.ip_guard`, before authe
 When the shared store (Redis) is down it fails open onto per-instance memory: the app quota
 becomes `min(per_minute, settings.redis_fallback_per_minute)` per minute with no daily quota
 (it cannot be counted per instance), and the fields advertise that. A plan with `fail_closed`
-answers 503 `service-unavailable` instead. Strategy, cost and breaker: `gateway.ratelimit.counter`.
+answers 503 `counters-unavailable` instead. Strategy, cost and breaker: `gateway.ratelimit.counter`.
 """
 
 from __future__ import annotations

@@ -100,3 +100,28 @@ def test_every_catalogue_code_is_used_somewhere() -> None:
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 literals.add(node.value)
     assert set(CATALOGUE) <= literals, set(CATALOGUE) - literals
+
+
+STATUS_OF_CLASS = {
+    "InvalidInput": 400,
+    "NotFound": 404,
+    "Forbidden": 403,
+    "Refused": 409,
+    "Conflict": 409,
+    "StoreUnavailable": 503,
+}
+
+
+def test_registry_error_classes_agree_with_their_codes() -> None:
+    """`raise NotFound("…")` names a 404 code, `Refused` a 409 one (CLI exit 1), and so on."""
+    checked = 0
+    for path in _source_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and _name(node.func) in STATUS_OF_CLASS):
+                continue
+            if node.args and isinstance(node.args[0], ast.Constant):
+                code = node.args[0].value
+                assert CATALOGUE[code].status == STATUS_OF_CLASS[_name(node.func)], (path, code)
+                checked += 1
+    assert checked > 30
+    assert CATALOGUE["lint-errors"].exit_code == 1 and CATALOGUE["not-found"].exit_code == 2
