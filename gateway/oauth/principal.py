@@ -50,7 +50,9 @@ def principal_from_bearer(verifier: TokenVerifier) -> Callable[[Request], Awaita
         try:
             claims = verifier.verify(token.strip())
         except InvalidToken as exc:
-            raise Refusal(exc.code, headers=_challenge("invalid_token"), reason=exc.reason) from exc
+            raise Refusal(
+                exc.code, headers=_challenge("invalid_token"), reason=exc.explanation
+            ) from exc
         return principal_of(claims)
 
     return dependency

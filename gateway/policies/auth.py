@@ -75,7 +75,9 @@ class AuthenticationPolicy:
                 exchange.claims = self._verifier.verify(token)
             except InvalidToken as exc:
                 headers = bearer_challenge("invalid_token", exc.reason)
-                return self._problems.refuse(exchange, exc.code, headers=headers, reason=exc.reason)
+                return self._problems.refuse(
+                    exchange, exc.code, headers=headers, reason=exc.explanation
+                )
             return None
         api_key = exchange.header(b"x-api-key")
         if api_key and exchange.route is not None and exchange.route.open_data:

@@ -152,7 +152,18 @@ async def test_invalid_token(
         'Bearer realm="tsunagu", error="invalid_token", error_description="'
     )
     assert body(reply)["title"] == "アクセストークンが無効です"
+    assert (
+        body(reply)["detail"] == "アクセストークンが無効です（トークンの署名が正しくありません）。"
+    )
     assert header(reply, b"content-language") == "ja"
+    assert 'error_description="the token signature is invalid"' in challenge  # RFC 6750: ASCII
+    english = await policy.on_request(
+        exchange(headers={"Authorization": f"Bearer {head}.{payload}.AAAA"}, language="en")
+    )
+    assert english is not None
+    assert (
+        body(english)["detail"] == "The access token is not valid: the token signature is invalid."
+    )
 
 
 async def test_revoked_token_is_refused(
