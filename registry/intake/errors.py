@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from registry.errors import InvalidInput
+from registry.intake.limits import MAX_DEPTH
 from registry.problems import Text
 
 
@@ -14,3 +15,12 @@ class IntakeError(InvalidInput):
 
     def __init__(self, reason: str | Text) -> None:
         super().__init__("invalid-document", reason=reason)
+
+
+def too_deep(how: str = "") -> Text:
+    """The reason for a document that nests deeper than the intake allows."""
+    ja = "（エイリアス経由）" if how else ""
+    return Text(
+        f"文書の入れ子が {MAX_DEPTH} 段を超えています{ja}",
+        f"document nests deeper than {MAX_DEPTH} levels{how}",
+    )
