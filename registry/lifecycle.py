@@ -99,7 +99,7 @@ def check_upstream_url(url: str, guard: UpstreamGuard) -> str:
     try:
         guard.check_registration(parts.hostname)
     except UpstreamRefused as exc:
-        raise InvalidInput("upstream-not-allowed", reason=str(exc)) from exc
+        raise InvalidInput("upstream-not-allowed", host=exc.host, reason=exc.why) from exc
     return url
 
 

@@ -606,8 +606,10 @@ _ENTRIES = (
         400,
         ("上流の宛先が許可されていません", "Upstream address not allowed"),
         (
-            "{reason}。運用者は TSUNAGU_UPSTREAM_ALLOW で許可できます。",
-            "{reason}; an operator can allow it with TSUNAGU_UPSTREAM_ALLOW.",
+            "上流のホスト {host} は使えません（{reason}）。"
+            "運用者は TSUNAGU_UPSTREAM_ALLOW で許可できます。",
+            "Upstream host {host} is refused ({reason}); an operator can allow it with "
+            "TSUNAGU_UPSTREAM_ALLOW.",
         ),
     ),
     _k(

@@ -26,7 +26,8 @@ CODE_FIRST = {
     "problem",
     "problem_response",
 }
-CODE_SECOND = {"refuse", "problem_response", "InvalidToken"}
+CODE_SECOND = {"refuse", "problem_response"}
+CODE_THIRD = {"InvalidToken"}
 
 
 def test_the_literal_type_lists_exactly_the_catalogue() -> None:
@@ -77,7 +78,9 @@ def _emitted_codes() -> set[str]:
             if not isinstance(node, ast.Call):
                 continue
             name = _name(node.func)
-            positions = ([0] if name in CODE_FIRST else []) + ([1] if name in CODE_SECOND else [])
+            positions = [
+                i for i, names in enumerate((CODE_FIRST, CODE_SECOND, CODE_THIRD)) if name in names
+            ]
             for i in positions:
                 if i < len(node.args) and isinstance(node.args[i], ast.Constant):
                     value = node.args[i].value  # type: ignore[attr-defined]
