@@ -851,7 +851,3 @@ _ENTRIES = (
 
 CATALOGUE: Mapping[str, ProblemKind] = {k.code: k for k in _ENTRIES}
 """Code → entry, in a stable order (the portal's error page and docs/errors.md list it so)."""
-
-
-def problem(code: ProblemCode) -> ProblemKind:
-    return CATALOGUE[code]

@@ -23,7 +23,6 @@ CODE_FIRST = {
     "StoreUnavailable",
     "_Failure",
     "reply",
-    "problem",
     "problem_response",
 }
 CODE_SECOND = {"refuse", "problem_response"}
