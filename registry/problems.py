@@ -86,6 +86,8 @@ ProblemCode = Literal[
     "invalid-database-url",
     "invalid-document",
     "unknown-scopes",
+    "invalid-period",
+    "stats-forbidden",
     "app-create-forbidden",
     "production-app-forbidden",
     "platform-scope-forbidden",
@@ -740,6 +742,25 @@ _ENTRIES = (
         (
             "スコープ {scopes} は登録済みのAPIではありません。",
             "Unknown scopes: {scopes} (scopes name registered APIs).",
+        ),
+    ),
+    _k(
+        "invalid-period",
+        400,
+        ("期間が不正です", "Invalid period"),
+        (
+            "期間は 1h、24h、7d のように、0より長く90日以内で指定してください（指定値：{value}）。",
+            "The period must look like 1h, 24h or 7d, more than 0 and at most 90 days; "
+            "got {value}.",
+        ),
+    ),
+    _k(
+        "stats-forbidden",
+        403,
+        ("APIの統計を見る権限がありません", "Not allowed to read API statistics"),
+        (
+            "開発者はAPIの統計を読めません。",
+            "Developers cannot read API statistics.",
         ),
     ),
     _k(

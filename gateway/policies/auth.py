@@ -13,7 +13,7 @@ from urllib.parse import unquote_plus
 
 from gateway.oauth.challenge import bearer_challenge
 from gateway.oauth.verifier import InvalidToken, TokenVerifier
-from gateway.pipeline import Exchange, Header, Reply, TokenClaims
+from gateway.pipeline import Exchange, Reply, TokenClaims
 from gateway.problems import ProblemRenderer
 from gateway.snapshots import SnapshotHolder
 from registry.problems import Text
