@@ -74,8 +74,12 @@ def check_upstream_url(url: str, guard: UpstreamGuard) -> str:
     Spaces and control characters are refused before parsing: `urlsplit` silently drops tabs,
     CR and LF, so the stored URL would not be the one the operator reviewed."""
     if any(ch <= " " or ch == "\x7f" for ch in url):
-        raise InvalidInput(
-            f"upstream URL {url!r} contains a space or a control character; percent-encode it"
+        raise _bad_url(
+            url,
+            Text(
+                "空白や制御文字はパーセントエンコードしてください",
+                "it contains a space or a control character; percent-encode it",
+            ),
         )
     try:
         parts = urlsplit(url)

@@ -48,8 +48,9 @@ detail template); `{name}` in a template is filled in per occurrence.
 """
 
 NOTES: Mapping[str, str] = {
-    "bad-request": "`Content-Length` is not a number, or a platform route got a request it "
-    "cannot parse.",
+    "bad-request": "`Content-Length` is not a number; two `Authorization` headers (RFC 6750 "
+    "§3.1, `invalid_request`); a request line that is not HTTP/1.0 or HTTP/1.1, a missing or "
+    "repeated `Host`, or anything else the HTTP server cannot parse (the connection is closed).",
     "invalid-input": "Platform routes (`/admin/v1`, …): a field is missing, unknown or of the "
     "wrong type; `detail` names the fields.",
     "unsafe-path": "The path after `/api/{slug}/{version}` contains `.` or `..` segments, a "
@@ -79,11 +80,25 @@ NOTES: Mapping[str, str] = {
     "admin API, an unknown API version or another provider's draft.",
     "operation-not-found": "Sandbox: the document declares no such path.",
     "page-not-found": "A platform path that does not exist.",
-    "method-not-allowed": "`Allow` lists the methods the path takes.",
+    "method-not-allowed": "`Allow` lists the methods the path takes. In the sandbox, a method "
+    "the document does not declare; on `/api/…`, `TRACE` (unless the document declares it) "
+    "and WebDAV methods; `CONNECT` everywhere.",
+    "request-timeout": "The request line and headers did not arrive within "
+    "`TSUNAGU_HEADER_TIMEOUT_SECONDS` (10 s); the connection is closed. A connection that "
+    "sends nothing at all is closed without an answer.",
+    "uri-too-long": "The request target is longer than `TSUNAGU_MAX_URL_BYTES` (8 KiB); the "
+    "connection is closed.",
+    "header-fields-too-large": "Over `TSUNAGU_MAX_HEADER_BYTES` (32 KiB) or "
+    "`TSUNAGU_MAX_HEADER_COUNT` (100) fields, checked while the headers arrive; the "
+    "connection is closed.",
+    "too-many-connections": "The worker process already holds `TSUNAGU_MAX_CONNECTIONS` "
+    "(1,024) connections: the new one is answered at once and closed.",
     "gone": "The version was retired, or its sunset (00:00 JST on the announced date) has "
     "passed. `successor` holds the successor's path when there is one.",
-    "payload-too-large": "Over `TSUNAGU_MAX_BODY_BYTES` (10 MiB) on `/api/…`, or 1 MiB in the "
-    "sandbox, announced by `Content-Length` or found while streaming.",
+    "payload-too-large": "Over `TSUNAGU_MAX_BODY_BYTES` (10 MiB) on `/api/…`, 1 MiB in the "
+    "sandbox, `TSUNAGU_PLATFORM_MAX_BODY_BYTES` (4 MiB) on the admin API or 64 KiB on the OAuth "
+    "forms, announced by `Content-Length` or found while streaming. The admin API checks the "
+    "bearer token before it reads any body byte.",
     "rate-limited": "`Retry-After` and the RateLimit fields of the exceeded quota: the app's "
     "per-minute or per-day quota, the sandbox's per-minute quota, or the per-address limit on "
     "failed credentials.",

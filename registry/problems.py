@@ -54,6 +54,7 @@ ProblemCode = Literal[
     "bad-gateway",
     "upstream-refused",
     "counters-unavailable",
+    "too-many-connections",
     "gateway-timeout",
     # registry (admin API and CLI)
     "provider-exists",
@@ -381,8 +382,8 @@ _ENTRIES = (
         408,
         ("リクエストの受信が時間内に終わりませんでした", "Request timeout"),
         (
-            "リクエストの受信が {seconds} 秒以内に終わりませんでした。",
-            "The request did not arrive within {seconds} s.",
+            "リクエストヘッダーが時間内に届きませんでした。",
+            "The request headers did not arrive in time.",
         ),
     ),
     _k(
@@ -471,6 +472,15 @@ _ENTRIES = (
             "利用回数の集計が一時的に利用できないため、このAPIはリクエストを受け付けません。",
             "Rate-limit counters are unavailable and this API does not accept requests "
             "without them.",
+        ),
+    ),
+    _k(
+        "too-many-connections",
+        503,
+        ("一時的に利用できません", "Temporarily unavailable"),
+        (
+            "サーバーの同時接続数が上限に達しています。しばらくして再試行してください。",
+            "The server has too many connections; retry shortly.",
         ),
     ),
     _k(
