@@ -126,13 +126,7 @@ class DataPlane:
         await self._handlers[exchange.kind](exchange, send)
 
     async def _internal_error(self, exchange: Exchange, send: Send) -> None:
-        exchange.error_code = "internal"
-        reply = self._problems.reply(
-            "internal",
-            "The gateway failed to handle this request.",
-            request_id=exchange.request_id,
-            language=exchange.language,
-        )
+        reply = self._problems.refuse(exchange, "internal")
         await send_reply(exchange, reply, send)
 
     def _complete(self, exchange: Exchange) -> None:

@@ -19,6 +19,7 @@ from gateway.oauth.verifier import InvalidToken, TokenVerifier
 from gateway.pipeline import Reply
 from gateway.policies.auth import bearer_token
 from gateway.problems import ProblemRenderer, preferred_language
+from registry.problems import Param, ProblemCode, Text
 
 Admit = Callable[[Scope, ProblemRenderer], Reply | None]
 
@@ -79,8 +80,13 @@ class BodyCap:
             self._problems,
             scope,
             "payload-too-large",
-            f"The request body exceeds {self._limit} bytes.",
+            limit=self._limit,
         )
+
+
+_TWO_HEADERS = Text(
+    "Authorization ヘッダーはひとつだけ送ってください", "send exactly one Authorization header"
+)
 
 
 def bearer_required(verifier: TokenVerifier) -> Admit:
@@ -91,18 +97,16 @@ def bearer_required(verifier: TokenVerifier) -> Admit:
     def admit(scope: Scope, problems: ProblemRenderer) -> Reply | None:
         values = [v for k, v in scope["headers"] if k == b"authorization"]
         if len(values) > 1:
-            detail = "Send exactly one Authorization header."
-            headers = bearer_challenge("invalid_request", detail)
-            return _problem(problems, scope, "bad-request", detail, headers)
+            headers = bearer_challenge("invalid_request", "Send exactly one Authorization header.")
+            return _problem(problems, scope, "bad-request", headers, reason=_TWO_HEADERS)
         token = bearer_token(values[0] if values else None)
         if token is None:
-            detail = "Send an access token as Authorization: Bearer <token>."
-            return _problem(problems, scope, "missing-token", detail, bearer_challenge())
+            return _problem(problems, scope, "missing-token", bearer_challenge())
         try:
             verifier.verify(token)
         except InvalidToken as exc:
             headers = bearer_challenge("invalid_token", exc.reason)
-            return _problem(problems, scope, "invalid-token", exc.reason, headers)
+            return _problem(problems, scope, exc.code, headers, reason=exc.explanation)
         return None
 
     return admit
@@ -122,18 +126,18 @@ def _header(headers: list[tuple[bytes, bytes]], wanted: bytes) -> bytes | None:
 def _problem(
     problems: ProblemRenderer,
     scope: Scope,
-    code: str,
-    detail: str,
+    code: ProblemCode,
     headers: list[tuple[bytes, bytes]] | None = None,
+    **params: Param,
 ) -> Reply:
     """The platform envelope has already put a sane X-Request-ID in the scope's headers."""
     request_id = _header(scope["headers"], b"x-request-id") or b""
     language = preferred_language(_header(scope["headers"], b"accept-language"))
     return problems.reply(
         code,
-        detail,
         request_id=request_id.decode("latin-1"),
         language=language,
+        params=params,
         headers=headers,
     )
 

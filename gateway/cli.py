@@ -61,7 +61,9 @@ def read_file(path: Path) -> bytes:
         with path.open("rb") as source:
             return source.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise InvalidInput(
+            "unreadable-file", path=str(path), reason=exc.strerror or str(exc)
+        ) from exc
 
 
 def parse_day(value: str, option: str) -> date:
@@ -70,7 +72,7 @@ def parse_day(value: str, option: str) -> date:
             return date.fromisoformat(value)
     except ValueError:
         pass
-    raise InvalidInput(f"{option} must be a date as YYYY-MM-DD, got {value!r}")
+    raise InvalidInput("invalid-date", option=option, value=repr(value))
 
 
 def lint(file: Path, fmt: Fmt = OutputFormat.TEXT) -> None:

@@ -1,9 +1,15 @@
 """How the CLI ends on an expected error: one line on stderr and the contract's exit code
-(1 refused, 2 bad input), never a traceback."""
+(1 refused, 2 bad input), never a traceback.
+
+Registry errors print their catalogue message in the user's language (`cli_language`):
+Japanese by default, English when the locale (LC_ALL, LC_MESSAGES, LANG, in POSIX order) is
+English. The line ends with the catalogue code, the anchor on the portal's error page.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import NoReturn
 
@@ -11,17 +17,39 @@ import typer
 from pydantic import ValidationError
 
 from registry.errors import RegistryError
+from registry.problems import CATALOGUE, Language, Param, ProblemCode
+
+_PREFIX = {"ja": "エラー: ", "en": "error: "}
 
 
-def say_error(message: str) -> None:
+def cli_language(environ: Mapping[str, str] | None = None) -> Language:
+    """The first locale variable that is set decides; `en…` means English, anything else
+    (ja_JP.UTF-8, C, POSIX, unset) Japanese."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value:
+            return "en" if value.lower().startswith("en") else "ja"
+    return "ja"
+
+
+def say_error(message: str, language: Language | None = None) -> None:
     """The one stderr line: whitespace (newlines included) collapsed."""
     line = " ".join(str(message).split()) or "failed"
-    typer.echo(f"error: {line}", err=True)
+    typer.echo(_PREFIX[language or cli_language()] + line, err=True)
 
 
 def fail(message: str, code: int) -> NoReturn:
     say_error(message)
     raise typer.Exit(code)
+
+
+def refuse(code: ProblemCode, exit_code: int, **params: Param) -> NoReturn:
+    """End with the catalogue's message for `code` in the user's language."""
+    language = cli_language()
+    message = CATALOGUE[code].detail(language, params)
+    say_error(f"{message} ({code})" if language == "en" else f"{message}（{code}）", language)
+    raise typer.Exit(exit_code)
 
 
 @contextmanager
@@ -30,8 +58,8 @@ def reported() -> Iterator[None]:
     try:
         yield
     except RegistryError as exc:
-        fail(exc.message, exc.exit_code)
+        refuse(exc.code, exc.exit_code, **exc.params)
     except ValidationError as exc:
         error = exc.errors()[0]
         name = "TSUNAGU_" + "_".join(str(part) for part in error["loc"]).upper()
-        fail(f"invalid setting {name}: {error['msg']}", 2)
+        refuse("invalid-setting", 2, name=name, reason=str(error["msg"]))

@@ -14,6 +14,7 @@ oldest refresh among live workers.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -25,25 +26,21 @@ from prometheus_client import (
 )
 from prometheus_client.registry import Collector
 
+from registry.problems import CATALOGUE, ProblemCode
+
 UNKNOWN = "_unknown"
 OTHER = "other"
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 STATUS_CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
-AUTH_REASONS = frozenset(
-    {
-        "missing-token",
-        "invalid-token",
-        "expired-token",
-        "revoked-token",
-        "insufficient-scope",
-        "sandbox-only",
-        "production-token-in-sandbox",
-        "api-key-in-query",
-        "invalid-api-key",
-        "invalid-client",
-    }
-)
-UPSTREAM_REASONS = frozenset({"connect", "timeout", "reset", "bad-response", "refused"})
+AUTH_REASONS: frozenset[str] = frozenset(c for c, k in CATALOGUE.items() if k.auth_failure)
+"""The catalogue's refused-credential codes, each counted under its own reason."""
+UPSTREAM_CODES: Mapping[ProblemCode, str] = {
+    "bad-gateway": "connect",
+    "gateway-timeout": "timeout",
+    "upstream-refused": "refused",
+}
+"""Upstream failure code → `tsunagu_upstream_errors_total` reason."""
+UPSTREAM_REASONS = frozenset(UPSTREAM_CODES.values())
 DURATION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from registry.models import RouteEntry
+from registry.problems import Language, ProblemCode
 
 PATH_SAFETY = "path-safety"  # the policy every tuple must end with (gateway.policies.path_safety)
 
@@ -66,13 +67,13 @@ class Exchange:
     request_headers: list[Header]
     started_ns: int
     request_id: str = ""
-    language: Literal["ja", "en"] = "ja"
+    language: Language = "ja"
     route: RouteEntry | None = None
     claims: TokenClaims | None = None
     client_ip: str = ""
     response_headers: list[Header] = field(default_factory=list)
     status: int = 0
-    error_code: str | None = None  # the problem code when the gateway answered with an error
+    error_code: ProblemCode | None = None  # set by `ProblemRenderer.refuse` on an error answer
     upstream_seconds: float = 0.0
 
     def header(self, name: bytes) -> bytes | None:

@@ -71,10 +71,7 @@ class PlatformEnvelope:
             next((v for k, v in scope["headers"] if k == b"accept-language"), None)
         )
         reply = self._problems.reply(
-            "internal",
-            "An unexpected error occurred; it has been logged with this request id.",
-            request_id=request_id.decode("ascii"),
-            language=language,
+            "internal", request_id=request_id.decode("ascii"), language=language
         )
         headers = [*reply.headers, (b"content-length", str(len(reply.body)).encode())]
         await send({"type": "http.response.start", "status": reply.status, "headers": headers})

@@ -22,7 +22,6 @@ Use: `limiter.limit("10/minute")` on an endpoint that takes `request: Request`.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -31,7 +30,8 @@ from slowapi import Limiter
 from slowapi.errors import RateLimitExceeded
 from slowapi.util import get_remote_address
 
-from gateway.problems import ProblemRenderer, preferred_language
+from gateway.problem_handlers import problem_response
+from gateway.problems import ProblemRenderer
 from registry.settings import Settings
 
 REDIS_TIMEOUT_SECONDS = 0.1
@@ -73,19 +73,8 @@ def install_limiter(app: FastAPI, limiter: Limiter, problems: ProblemRenderer) -
     app.state.limiter = limiter
 
     async def rate_limited(request: Request, exc: Exception) -> Response:
-        language = preferred_language(request.headers.get("accept-language", "").encode())
-        detail = f"Too many requests: {exc.detail}" if isinstance(exc, RateLimitExceeded) else ""
-        reply = problems.reply(
-            "rate-limited",
-            detail or "Too many requests",
-            request_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
-            language=language,
-        )
-        response = Response(
-            reply.body,
-            status_code=reply.status,
-            headers={k.decode(): v.decode() for k, v in reply.headers},
-        )
+        limit = str(exc.detail) if isinstance(exc, RateLimitExceeded) else "?"
+        response = problem_response(problems, request, "too-many-requests", {"limit": limit})
         # slowapi's own handler does the same: it computes Retry-After and X-RateLimit-*
         return limiter._inject_headers(response, request.state.view_rate_limit)
 

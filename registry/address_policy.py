@@ -15,6 +15,8 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
+from registry.problems import Text
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -32,7 +34,13 @@ _METADATA = ("169.254.169.254", "100.100.100.200", "fd00:ec2::254")
 
 
 class UpstreamRefused(Exception):
-    """The upstream host resolves to an address the guard does not allow."""
+    """The upstream host resolves to an address the guard does not allow; `why` says so in
+    both languages (the message is English, for logs)."""
+
+    def __init__(self, host: str, why: Text) -> None:
+        super().__init__(f"upstream host {host} refused: {why.en}")
+        self.host = host
+        self.why = why
 
 
 class UpstreamGuard:
@@ -59,21 +67,23 @@ class UpstreamGuard:
         """True when the host name itself is on the allow-list."""
         return normal_host(host) in self._allowed_hosts
 
-    def refusal(self, address: str | IPAddress) -> str | None:
+    def refusal(self, address: str | IPAddress) -> Text | None:
         """Why the address may not be connected to, or None when it may."""
         ip = ipaddress.ip_address(address) if isinstance(address, str) else address
         if any(ip in net for net in self._allowed_networks):
             return None
         return self._forbidden(ip)
 
-    def _forbidden(self, ip: IPAddress) -> str | None:
+    def _forbidden(self, ip: IPAddress) -> Text | None:
         if ip in self._metadata:
-            return f"{ip} is a cloud metadata address"
+            return Text(
+                f"{ip} はクラウドのメタデータアドレスです", f"{ip} is a cloud metadata address"
+            )
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
             inner = self.refusal(ip.ipv4_mapped)
-            return f"{ip} embeds {inner}" if inner else None
+            return Text(f"{ip} は {inner.ja}", f"{ip} embeds {inner.en}") if inner else None
         if ip.is_multicast or not ip.is_global or any(ip in net for net in self._refused):
-            return f"{ip} is not a public address"
+            return Text(f"{ip} は公開アドレスではありません", f"{ip} is not a public address")
         return None
 
     def check_registration(self, host: str) -> None:
@@ -84,7 +94,7 @@ class UpstreamGuard:
         if self.host_allowed(name):
             return
         if name == "localhost" or name.endswith((".localhost", ".local", ".internal")):
-            raise UpstreamRefused(f"upstream host {host} refused: a local name")
+            raise UpstreamRefused(host, Text("ローカル名です", "a local name"))
         self.check_literal(name)
 
     def check_literal(self, host: str) -> None:
@@ -95,18 +105,18 @@ class UpstreamGuard:
             return
         reason = self.refusal(ip)
         if reason:
-            raise UpstreamRefused(f"upstream host {host} refused: {reason}")
+            raise UpstreamRefused(host, reason)
 
     def check_resolved(self, host: str, addresses: Sequence[str]) -> None:
         """Refuse the host unless every address it resolved to is allowed."""
         if self.host_allowed(host):
             return
         if not addresses:
-            raise UpstreamRefused(f"upstream host {host} resolved to no address")
+            raise UpstreamRefused(host, Text("アドレスに解決できません", "resolved to no address"))
         for address in addresses:
             reason = self.refusal(address)
             if reason:
-                raise UpstreamRefused(f"upstream host {host} refused: {reason}")
+                raise UpstreamRefused(host, reason)
 
 
 def normal_host(host: str) -> str:

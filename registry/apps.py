@@ -91,7 +91,7 @@ def check_scopes(unit: Unit, scopes: tuple[str, ...]) -> None:
         elif scope.removesuffix(WRITE_SUFFIX) not in known:
             unknown.append(scope)
     if unknown:
-        raise InvalidInput(f"unknown scopes: {' '.join(unknown)} (scopes name registered APIs)")
+        raise InvalidInput("unknown-scopes", scopes=" ".join(unknown))
 
 
 def authorize_app_creation(
@@ -101,11 +101,11 @@ def authorize_app_creation(
     if principal.role is Role.OPERATOR:
         return
     if principal.role is not Role.DEVELOPER:
-        raise Forbidden("only operators and developers create apps")
+        raise Forbidden("app-create-forbidden")
     if not sandbox or owner != principal.subject:
-        raise Forbidden("developers create sandbox apps they own; ask for production access")
+        raise Forbidden("production-app-forbidden")
     if any(s.startswith("tsunagu:") for s in scopes):
-        raise Forbidden("platform scopes are granted by operators only")
+        raise Forbidden("platform-scope-forbidden")
 
 
 def new_app(
@@ -113,7 +113,7 @@ def new_app(
 ) -> tuple[AppView, CreatedApp]:
     """The stored app (secret hashed) and the one-time answer carrying the clear secret."""
     if not name.strip() or not owner.strip():
-        raise InvalidInput("an app needs a name and an owner")
+        raise InvalidInput("app-incomplete")
     client_id, secret = secrets.new_client_id(), secrets.new_client_secret()
     stored = AppView(
         client_id=client_id,
@@ -134,23 +134,20 @@ def new_api_key(
     """An API key for open-data APIs only: the stored view (hash) and the clear key."""
     app = unit.app(client_id)
     if app is None:
-        raise NotFound(f"app {client_id} does not exist")
+        raise NotFound("app-not-found", client_id=client_id)
     if principal.role is not Role.OPERATOR and not (
         principal.role is Role.DEVELOPER and app.owner == principal.subject
     ):
-        raise Forbidden("API keys are issued by operators or to the app's owner")
+        raise Forbidden("api-key-forbidden")
     if app.disabled:
-        raise Refused(f"app {client_id} is disabled")
+        raise Refused("app-disabled", client_id=client_id)
     if app.sandbox:
-        raise Refused(
-            f"app {client_id} is a sandbox app: API keys call production open-data APIs, so "
-            "they belong to production apps (the sandbox takes the sandbox app's token)"
-        )
+        raise Refused("sandbox-app-api-key", client_id=client_id)
     wanted = normalise_scopes(slugs)
     if not wanted:
-        raise InvalidInput("an API key needs at least one API slug")
+        raise InvalidInput("api-key-needs-api")
     not_open = sorted(set(wanted) - unit.open_data_slugs(wanted))
     if not_open:
-        raise InvalidInput(f"API keys are only for published open-data APIs: {' '.join(not_open)}")
+        raise InvalidInput("api-key-not-open-data", slugs=" ".join(not_open))
     key = secrets.new_api_key()
     return ApiKeyView(key_hash=secrets.hash_secret(key), client_id=client_id, slugs=wanted), key

@@ -27,6 +27,7 @@ from registry.models import (
     sunset_instant,
 )
 from registry.openapi import OpenApiDocument
+from registry.problems import Text
 from registry.store import Draft
 
 MAX_NOTICE_DAYS = 3650  # ten years; beyond it the sunset arithmetic leaves the calendar
@@ -40,18 +41,31 @@ ALLOWED_FROM: Mapping[str, frozenset[VersionState]] = {
     "retire": frozenset({VersionState.PUBLISHED, VersionState.DEPRECATED}),
     "waive": frozenset({VersionState.DRAFT, VersionState.PUBLISHED, VersionState.DEPRECATED}),
 }
+_HIDDEN = Text("（認証情報を含むため表示しません）", "(not shown: it carries credentials)")
+ACTION_NAMES: Mapping[str, Text] = {
+    "publish": Text("公開", "publish"),
+    "deprecate": Text("非推奨化", "deprecate"),
+    "retire": Text("提供終了", "retire"),
+    "waive": Text("免除", "waive"),
+}
 
 
 def check_slug(slug: str) -> str:
     if not SLUG.match(slug):
-        raise InvalidInput(f"slug {slug!r} is not valid: use 2-40 characters of a-z, 0-9 and '-'")
+        raise InvalidInput("invalid-slug", slug=repr(slug))
     return slug
 
 
 def check_notice_days(days: int | None) -> int | None:
     if days is not None and not 0 <= days <= MAX_NOTICE_DAYS:
-        raise InvalidInput(f"notice_days must be 0-{MAX_NOTICE_DAYS}, got {days}")
+        raise InvalidInput("invalid-notice-days", max=MAX_NOTICE_DAYS, days=days)
     return days
+
+
+def _bad_url(url: str | Text, reason: Text) -> InvalidInput:
+    return InvalidInput(
+        "invalid-upstream-url", url=repr(url) if isinstance(url, str) else url, reason=reason
+    )
 
 
 def check_upstream_url(url: str, guard: UpstreamGuard) -> str:
@@ -60,28 +74,36 @@ def check_upstream_url(url: str, guard: UpstreamGuard) -> str:
     Spaces and control characters are refused before parsing: `urlsplit` silently drops tabs,
     CR and LF, so the stored URL would not be the one the operator reviewed."""
     if any(ch <= " " or ch == "\x7f" for ch in url):
-        raise InvalidInput(
-            f"upstream URL {url!r} contains a space or a control character; percent-encode it"
+        raise _bad_url(
+            url,
+            Text(
+                "空白や制御文字はパーセントエンコードしてください",
+                "it contains a space or a control character; percent-encode it",
+            ),
         )
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise InvalidInput(f"upstream URL {url!r} is malformed: {exc}") from exc
+        raise _bad_url(url, Text(f"形式が不正です（{exc}）", f"malformed ({exc})")) from exc
     if parts.scheme not in ("http", "https"):
-        raise InvalidInput(f"upstream URL {url!r} must use http or https")
+        raise _bad_url(url, Text("http か https を使ってください", "use http or https"))
     if not parts.hostname:
-        raise InvalidInput(f"upstream URL {url!r} has no host")
+        raise _bad_url(url, Text("ホストがありません", "it has no host"))
     if parts.username is not None or parts.password is not None:
-        raise InvalidInput("upstream URL must not contain credentials")
+        raise _bad_url(
+            _HIDDEN, Text("認証情報を含めないでください", "it must not contain credentials")
+        )
     if parts.fragment or url.endswith("#"):
-        raise InvalidInput(f"upstream URL {url!r} must not contain a fragment")
+        raise _bad_url(
+            url, Text("フラグメントを含めないでください", "it must not contain a fragment")
+        )
     if port == 0:
-        raise InvalidInput(f"upstream URL {url!r} has an invalid port")
+        raise _bad_url(url, Text("ポート番号が不正です", "it has an invalid port"))
     try:
         guard.check_registration(parts.hostname)
     except UpstreamRefused as exc:
-        raise InvalidInput(f"{exc}; an operator can allow it with TSUNAGU_UPSTREAM_ALLOW") from exc
+        raise InvalidInput("upstream-not-allowed", host=exc.host, reason=exc.why) from exc
     return url
 
 
@@ -90,7 +112,13 @@ def check_transition(action: str, slug: str, version: str, state: VersionState) 
     allowed = ALLOWED_FROM[action]
     if state not in allowed:
         wanted = " or ".join(sorted(s.value for s in allowed))
-        raise Refused(f"cannot {action} {slug}/{version}: it is {state.value}, not {wanted}")
+        raise Refused(
+            "wrong-state",
+            action=ACTION_NAMES[action],
+            api=f"{slug}/{version}",
+            state=state.value,
+            wanted=wanted,
+        )
 
 
 def publish_blockers(report: LintReport) -> list[str]:
@@ -107,10 +135,7 @@ def publish_blockers(report: LintReport) -> list[str]:
 def check_publishable(slug: str, version: str, report: LintReport) -> None:
     blockers = publish_blockers(report)
     if blockers:
-        raise Refused(
-            f"cannot publish {slug}/{version}: unresolved lint errors {', '.join(blockers)} "
-            "(x-lint-ignore does not clear errors; an operator waiver does)"
-        )
+        raise Refused("lint-errors", api=f"{slug}/{version}", rules=", ".join(blockers))
 
 
 def earliest_sunset(now: datetime, notice_days: int) -> date:
@@ -125,8 +150,10 @@ def check_sunset(now: datetime, sunset: date, notice_days: int) -> datetime:
     earliest = earliest_sunset(now, notice_days)
     if sunset < earliest:
         raise Refused(
-            f"sunset {sunset.isoformat()} is closer than the {notice_days}-day notice period; "
-            f"the earliest allowed date is {earliest.isoformat()}"
+            "sunset-too-soon",
+            sunset=sunset.isoformat(),
+            days=notice_days,
+            earliest=earliest.isoformat(),
         )
     return sunset_instant(sunset)
 
@@ -159,7 +186,13 @@ def upstream_timeouts(doc: Mapping[str, Any]) -> tuple[float | None, float | Non
     if value is None:
         return None, None
     if not isinstance(value, Mapping) or set(value) - set(TIMEOUT_BOUNDS):
-        raise InvalidInput("x-upstream-timeouts must be a mapping with `connect` and/or `read`")
+        raise InvalidInput(
+            "invalid-upstream-timeouts",
+            reason=Text(
+                "connect と read（どちらか一方でも可）のマッピングにしてください",
+                "it must be a mapping with `connect` and/or `read`",
+            ),
+        )
     found: list[float | None] = []
     for key, (low, high) in TIMEOUT_BOUNDS.items():
         seconds = value.get(key)
@@ -168,7 +201,12 @@ def upstream_timeouts(doc: Mapping[str, Any]) -> tuple[float | None, float | Non
             or not isinstance(seconds, int | float)
             or not low <= seconds <= high
         ):
-            raise InvalidInput(f"x-upstream-timeouts.{key} must be {low}–{high} seconds")
+            raise InvalidInput(
+                "invalid-upstream-timeouts",
+                reason=Text(
+                    f"{key} は {low}〜{high} 秒にしてください", f"{key} must be {low}–{high} s"
+                ),
+            )
         found.append(None if seconds is None else float(seconds))
     return found[0], found[1]
 
@@ -216,18 +254,11 @@ def check_reregister(current: ApiVersionView, doc: Mapping[str, Any], upstream_u
     a retired one accepts none."""
     name = f"{current.slug}/{current.version}"
     if current.state is VersionState.RETIRED:
-        raise Refused(
-            f"{name} is retired and cannot be registered again; register a new major version"
-        )
+        raise Refused("version-retired", api=name)
     if dict(current.document) != doc:
-        raise Refused(
-            f"{name} is {current.state.value}: a new document for a published major version is "
-            "refused; register a new major version"
-        )
+        raise Refused("document-frozen", api=name, state=current.state.value)
     if current.upstream_url != upstream_url:
-        raise Refused(
-            f"{name} is {current.state.value}: its upstream URL cannot change by registering"
-        )
+        raise Refused("upstream-frozen", api=name, state=current.state.value)
 
 
 def lint_version(doc: Mapping[str, Any], waivers: Sequence[Waiver]) -> LintReport:

@@ -29,11 +29,16 @@ from registry.models import (
     Waiver,
 )
 from registry.principal import Principal, Role
+from registry.problems import Text
 from registry.settings import Settings
 from registry.store import Store, Unit, VersionChanges
 from registry.usage.operations import StatusOperations
 
 DRAFT = VersionState.DRAFT
+
+
+_READ = Text("情報の参照", "read")
+_REGISTER = Text("API登録", "register APIs for")
 
 
 class RegistryService(apps.AppOperations, StatusOperations):
@@ -55,7 +60,7 @@ class RegistryService(apps.AppOperations, StatusOperations):
         *,
         notice_days: int | None = None,
     ) -> Provider:
-        _require_operator(principal, "add providers")
+        _require_operator(principal, Text("プロバイダーの追加", "add providers"))
         lifecycle.check_slug(id)
         lifecycle.check_notice_days(notice_days)
         provider = Provider(
@@ -68,7 +73,7 @@ class RegistryService(apps.AppOperations, StatusOperations):
         )
         with self.store.write() as unit:
             if unit.provider(id) is not None:
-                raise Refused(f"provider {id} already exists")
+                raise Refused("provider-exists", provider=id)
             unit.add_provider(provider)
             detail = provider.model_dump(mode="json", exclude={"id", "created_at"})
             unit.record_change(
@@ -78,11 +83,11 @@ class RegistryService(apps.AppOperations, StatusOperations):
 
     def get_provider(self, principal: Principal, id: str) -> Provider:
         if not principal.may_act_for(id):
-            raise Forbidden(f"not allowed to read provider {id}")
+            raise Forbidden("provider-forbidden", provider=id, action=_READ)
         with self.store.read() as unit:
             provider = unit.provider(id)
         if provider is None:
-            raise NotFound(f"provider {id} does not exist")
+            raise NotFound("provider-not-found", provider=id)
         return provider
 
     # registration and lifecycle ------------------------------------------------------------
@@ -96,7 +101,7 @@ class RegistryService(apps.AppOperations, StatusOperations):
     ) -> RegisterResult:
         """Store (or replace) the draft of the document's major version, with its lint report."""
         if not principal.may_act_for(provider_id):
-            raise Forbidden(f"not allowed to register APIs for provider {provider_id}")
+            raise Forbidden("provider-forbidden", provider=provider_id, action=_REGISTER)
         doc = lifecycle.as_stored(load_document(document))
         version = document_major_version(doc)
         slug = lifecycle.check_slug(slug) if slug is not None else default_slug(doc)
@@ -106,12 +111,10 @@ class RegistryService(apps.AppOperations, StatusOperations):
         now = self.clock()
         with self.store.write() as unit:
             if unit.provider(provider_id) is None:
-                raise NotFound(f"provider {provider_id} does not exist")
+                raise NotFound("provider-not-found", provider=provider_id)
             owner = unit.api_owner(slug)
             if owner is not None and owner != provider_id:
-                raise Forbidden(
-                    f"API slug {slug} belongs to another provider; choose another --slug"
-                )
+                raise Forbidden("slug-taken", slug=slug)
             current = unit.version(slug, version)
             if current is not None and current.state is not DRAFT:
                 lifecycle.check_reregister(current, doc, upstream_url)
@@ -186,7 +189,7 @@ class RegistryService(apps.AppOperations, StatusOperations):
                     or found is None
                     or found.state is not VersionState.PUBLISHED
                 ):
-                    raise Refused(f"successor {slug}/{successor} is not another published version")
+                    raise Refused("invalid-successor", api=f"{slug}/{successor}")
             provider = unit.provider(view.provider_id)
             notice = provider.notice_days if provider and provider.notice_days is not None else None
             notice = self.settings.notice_days if notice is None else notice
@@ -221,15 +224,15 @@ class RegistryService(apps.AppOperations, StatusOperations):
     def waive(
         self, principal: Principal, slug: str, version: str, rule: str, reason: str
     ) -> ApiVersionView:
-        _require_operator(principal, "waive lint findings")
+        _require_operator(principal, Text("リント指摘の免除", "waive lint findings"))
         if not reason.strip():
-            raise InvalidInput("a waiver needs a reason")
+            raise InvalidInput("waiver-needs-reason")
         now = self.clock()
         with self.store.write() as unit:
             view = _for_write(unit, principal, slug, version)
             lifecycle.check_transition("waive", slug, version, view.state)
             if all(f.rule != rule for f in view.lint.findings):
-                raise InvalidInput(f"rule {rule} has no finding on {slug}/{version}")
+                raise InvalidInput("waiver-rule-unknown", rule=rule, api=f"{slug}/{version}")
             waiver = Waiver(rule=rule, reason=reason, granted_by=principal.subject, granted_at=now)
             unit.put_waiver(slug, version, waiver)
             waivers = (*(w for w in view.waivers if w.rule != rule), waiver)
@@ -242,7 +245,7 @@ class RegistryService(apps.AppOperations, StatusOperations):
     def set_plan(
         self, principal: Principal, slug: str, version: str, plan: RatePlan
     ) -> ApiVersionView:
-        _require_operator(principal, "change rate-limit plans")
+        _require_operator(principal, Text("利用回数プランの変更", "change rate-limit plans"))
         with self.store.write() as unit:
             view = _for_write(unit, principal, slug, version)
             return self._change(
@@ -269,7 +272,7 @@ class RegistryService(apps.AppOperations, StatusOperations):
         unit.record_change(now, principal.subject, action, f"{view.slug}/{view.version}", detail)
         updated = unit.version(view.slug, view.version)
         if updated is None:  # the row was just updated in this transaction
-            raise NotFound(f"API version {view.slug}/{view.version} does not exist")
+            raise NotFound("not-found", api=f"{view.slug}/{view.version}")
         return lifecycle.with_listing(updated)
 
     # reads -------------------------------------------------------------------------------------
@@ -286,12 +289,12 @@ class RegistryService(apps.AppOperations, StatusOperations):
         with self.store.read() as unit:
             view = _visible(unit, principal, slug, version)
             if not principal.may_act_for(view.provider_id):
-                raise Forbidden(f"only the provider of {slug} and operators see its consumers")
+                raise Forbidden("consumers-forbidden", slug=slug)
             return unit.consumers(slug, version)
 
     def change_log(self, principal: Principal, limit: int = 100) -> list[ChangeLogEntry]:
         if principal.role is Role.DEVELOPER:
-            raise Forbidden("developers cannot read the registry change log")
+            raise Forbidden("change-log-forbidden")
         with self.store.read() as unit:
             slugs = (
                 None
@@ -301,9 +304,9 @@ class RegistryService(apps.AppOperations, StatusOperations):
             return unit.change_log(max(1, min(limit, 1000)), slugs)
 
 
-def _require_operator(principal: Principal, what: str) -> None:
+def _require_operator(principal: Principal, what: Text) -> None:
     if principal.role is not Role.OPERATOR:
-        raise Forbidden(f"only operators may {what}")
+        raise Forbidden("operators-only", action=what)
 
 
 def _sees_drafts_of(principal: Principal, provider_id: str) -> bool:
@@ -314,14 +317,14 @@ def _visible(unit: Unit, principal: Principal, slug: str, version: str) -> ApiVe
     """The version, unless it is missing or a draft the principal may not see (both NotFound)."""
     view = unit.version(slug, version)
     if view is None or (view.state is DRAFT and not _sees_drafts_of(principal, view.provider_id)):
-        raise NotFound(f"API version {slug}/{version} does not exist")
+        raise NotFound("not-found", api=f"{slug}/{version}")
     return view
 
 
 def _for_write(unit: Unit, principal: Principal, slug: str, version: str) -> ApiVersionView:
     if principal.role is Role.DEVELOPER:
-        raise Forbidden("developers cannot change the registry")
+        raise Forbidden("developers-read-only")
     view = _visible(unit, principal, slug, version)
     if not principal.may_act_for(view.provider_id):
-        raise Forbidden(f"{slug} belongs to another provider")
+        raise Forbidden("api-owned-by-other", slug=slug)
     return view

@@ -1,13 +1,16 @@
 """The public URL layout, with one owner: every link the platform hands out is built here.
 
-The gateway's headers (`Link: rel="deprecation"`), problem `type` URIs, the feeds and the
-portal's own pages all use these functions, so a page can move in one place.
+The gateway's headers (`Link: rel="deprecation"` and `rel="successor-version"`), problem
+`type` URIs and `successor` members, the feeds and the portal's own pages all use these
+functions, so a page can move in one place. `*_path` functions give the path (for links
+relative to the gateway), `*_url` ones prefix `TSUNAGU_PUBLIC_URL`.
 """
 
 from __future__ import annotations
 
 PORTAL_PREFIX = "/portal/"
 FEEDS_PREFIX = "/feeds/"
+API_PREFIX = "/api/"
 
 
 def _join(public_url: str, path: str) -> str:
@@ -17,6 +20,11 @@ def _join(public_url: str, path: str) -> str:
 def portal_path() -> str:
     """The catalogue (the portal's home page)."""
     return PORTAL_PREFIX
+
+
+def api_path(slug: str, version: str) -> str:
+    """The base path of a published API version on the data plane."""
+    return f"{API_PREFIX}{slug}/{version}/"
 
 
 def api_page_path(slug: str, version: str) -> str:
@@ -37,6 +45,10 @@ def changes_feed_path() -> str:
 
 def api_feed_path(slug: str) -> str:
     return f"{FEEDS_PREFIX}{slug}.atom"
+
+
+def api_url(public_url: str, slug: str, version: str) -> str:
+    return _join(public_url, api_path(slug, version))
 
 
 def api_page_url(public_url: str, slug: str, version: str) -> str:

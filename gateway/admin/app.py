@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 from fastapi.security import HTTPBearer
 
-from gateway.admin.problems import ProblemResponder, install_problem_handlers
 from gateway.admin.routes import PrincipalDependency, accounts_router, apis_router
+from gateway.problem_handlers import install_problem_handlers
+from gateway.problems import ProblemRenderer
 from registry.service import RegistryService
 
 
@@ -35,5 +36,5 @@ def build_admin_app(
     )
     app.include_router(accounts_router(service, principal_dependency))
     app.include_router(apis_router(service, principal_dependency))
-    install_problem_handlers(app, ProblemResponder(public_url))
+    install_problem_handlers(app, ProblemRenderer(public_url))
     return app

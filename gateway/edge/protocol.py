@@ -33,10 +33,21 @@ from uvicorn.server import ServerState
 
 from gateway.edge.refusal import Refusal, refusal_bytes
 from gateway.problems import ProblemRenderer
+from registry.problems import Text
 from registry.settings import load_settings
 
 log = logging.getLogger("tsunagu.edge")
 _VERSIONS = frozenset({"1.0", "1.1"})
+_NOT_HTTP = Text("正しいHTTP/1.1のリクエストではありません", "the request is not valid HTTP/1.1")
+_VERSION_ONLY = Text(
+    "HTTP/1.0 と HTTP/1.1 のリクエスト行だけを受け付けます",
+    "only HTTP/1.0 and HTTP/1.1 request lines are served",
+)
+_ONE_HOST = Text(
+    "HTTP/1.1 のリクエストには Host ヘッダーがちょうどひとつ必要です",
+    "an HTTP/1.1 request needs exactly one Host header",
+)
+_SERVED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +114,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_made(transport)
         if len(self.connections) > self._limits.max_connections:
             _FullWarning.emit(len(self.connections) - 1)
-            self._refuse(Refusal("service-unavailable", "The server has too many connections."))
+            self._refuse(Refusal("too-many-connections"))
             return
         self._arm_head_timer()
 
@@ -130,7 +141,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             if isinstance(cause, Refusal):
                 self._refuse(cause)
             else:
-                self._refuse(Refusal("bad-request", "The request is not valid HTTP/1.1."))
+                self._refuse(Refusal("bad-request", reason=_NOT_HTTP))
             return
         if self._in_head and self._head_bytes > self._limits.max_header_bytes:
             self._refuse(self._url_refusal() if self._url_too_long else self._headers_too_large())
@@ -178,26 +189,22 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             raise self._url_refusal()
         version = self.parser.get_http_version()
         if version not in _VERSIONS:
-            raise Refusal("bad-request", "Only HTTP/1.0 and HTTP/1.1 request lines are served.")
+            raise Refusal("bad-request", reason=_VERSION_ONLY)
         if self._hosts > 1 or (self._hosts == 0 and version == "1.1"):
-            raise Refusal("bad-request", "An HTTP/1.1 request needs exactly one Host header.")
+            raise Refusal("bad-request", reason=_ONE_HOST)
         if self.parser.get_method() == b"CONNECT":
-            raise Refusal("method-not-allowed", "CONNECT is not served here.")
+            raise Refusal("method-not-allowed", path="*", method="CONNECT", allow=_SERVED_METHODS)
         super().on_headers_complete()
 
     # Refusals
 
     def _url_refusal(self) -> Refusal:
-        return Refusal(
-            "uri-too-long", f"The request target exceeds {self._limits.max_url_bytes} bytes."
-        )
+        return Refusal("uri-too-long", limit=self._limits.max_url_bytes)
 
     def _headers_too_large(self) -> Refusal:
         limits = self._limits
         return Refusal(
-            "header-fields-too-large",
-            f"The request headers exceed {limits.max_header_bytes} bytes"
-            f" or {limits.max_header_count} fields.",
+            "header-fields-too-large", limit=limits.max_header_bytes, count=limits.max_header_count
         )
 
     def _refuse(self, refusal: Refusal) -> None:
@@ -230,4 +237,4 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self._refused = True
             self.transport.close()  # a connection that never sent a byte: nothing to answer
             return
-        self._refuse(Refusal("request-timeout", "The request headers did not arrive in time."))
+        self._refuse(Refusal("request-timeout"))

@@ -11,16 +11,17 @@ import http
 import uuid
 
 from gateway.problems import ProblemRenderer, preferred_language
+from registry.problems import Param, ProblemCode
 
 
 class Refusal(Exception):
-    """Raised from a parser callback: the request is refused with `code` (catalogue) and
-    `detail`; the protocol catches it, answers and closes the connection."""
+    """Raised from a parser callback: the request is refused with `code` (catalogue) and its
+    parameters; the protocol catches it, answers and closes the connection."""
 
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
+    def __init__(self, code: ProblemCode, **params: Param) -> None:
+        super().__init__(code)
+        self.code: ProblemCode = code
+        self.params = params
 
 
 def refusal_bytes(
@@ -31,9 +32,9 @@ def refusal_bytes(
     request_id = uuid.uuid4().hex
     reply = problems.reply(
         refusal.code,
-        refusal.detail,
         request_id=request_id,
         language=preferred_language(accept_language),
+        params=refusal.params,
     )
     phrase = http.HTTPStatus(reply.status).phrase
     lines = [f"HTTP/1.1 {reply.status} {phrase}".encode()]

@@ -1,8 +1,8 @@
 """The admin API's caller, from its bearer token: `tsunagu:admin` → operator,
 `tsunagu:provider:<id>` → that provider; anything else is refused.
 
-Failures raise Starlette's `HTTPException` (401 with `WWW-Authenticate: Bearer …`, or 403) for
-the platform app's problem+json handler to render.
+Failures raise `Refusal` with a catalogue code (401 with `WWW-Authenticate: Bearer …`, or 403)
+for the platform app's problem+json handler to render.
 """
 
 from __future__ import annotations
@@ -10,24 +10,23 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request
-from starlette.exceptions import HTTPException
 
 from gateway.oauth.challenge import REALM
 from gateway.oauth.profile import ADMIN_SCOPE, PROVIDER_SCOPE_PREFIX
 from gateway.oauth.verifier import InvalidToken, TokenVerifier
 from gateway.pipeline import TokenClaims
+from gateway.problems import Refusal
 from registry.principal import Principal, Role
 
 
-def _unauthorized(detail: str, error: str | None = None) -> HTTPException:
-    challenge = REALM if error is None else f'{REALM}, error="{error}"'
-    return HTTPException(401, detail, headers={"WWW-Authenticate": challenge})
+def _challenge(error: str | None = None) -> dict[str, str]:
+    return {"WWW-Authenticate": REALM if error is None else f'{REALM}, error="{error}"'}
 
 
 def principal_of(claims: TokenClaims) -> Principal:
-    """Map verified claims to a principal, or raise 403."""
+    """Map verified claims to a principal, or refuse (403)."""
     if claims.sandbox:
-        raise HTTPException(403, "sandbox tokens cannot use the admin API")
+        raise Refusal("sandbox-token-on-platform")
     if ADMIN_SCOPE in claims.scopes:
         return Principal(role=Role.OPERATOR, subject=claims.client_id)
     providers = sorted(
@@ -37,7 +36,7 @@ def principal_of(claims: TokenClaims) -> Principal:
     )
     if len(providers) == 1 and providers[0]:
         return Principal(role=Role.PROVIDER, subject=claims.client_id, provider_id=providers[0])
-    raise HTTPException(403, "the token carries no single admin or provider scope")
+    raise Refusal("no-platform-scope")
 
 
 def principal_from_bearer(verifier: TokenVerifier) -> Callable[[Request], Awaitable[Principal]]:
@@ -47,11 +46,13 @@ def principal_from_bearer(verifier: TokenVerifier) -> Callable[[Request], Awaita
         raw = request.headers.get("authorization", "")
         scheme, _, token = raw.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise _unauthorized("an access token is required")
+            raise Refusal("missing-token", headers=_challenge())
         try:
             claims = verifier.verify(token.strip())
         except InvalidToken as exc:
-            raise _unauthorized(exc.reason, "invalid_token") from exc
+            raise Refusal(
+                exc.code, headers=_challenge("invalid_token"), reason=exc.explanation
+            ) from exc
         return principal_of(claims)
 
     return dependency

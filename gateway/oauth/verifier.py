@@ -13,7 +13,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from joserfc import jws
@@ -26,17 +26,28 @@ from gateway.oauth.ports import SnapshotSource
 from gateway.oauth.profile import ACCEPTED_TYPES, SUPPORTED_ALGS, audience_of, issuer_of
 from gateway.pipeline import TokenClaims
 from registry.models import SigningKeyView, Snapshot
+from registry.problems import Text
 from registry.settings import Settings
 
 MAX_TOKEN_LENGTH = 8192
 
 
 class InvalidToken(Exception):
-    """The token is not acceptable; the message is safe for `error_description`."""
+    """The token is not acceptable. `reason` (English) is safe for `error_description`;
+    `explanation` is the same reason in both languages for the problem's detail. `code` is the
+    catalogue's problem code: expired and revoked tokens have their own, so a developer knows
+    a new token will do."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(
+        self,
+        reason: str,
+        ja: str,
+        code: Literal["invalid-token", "expired-token", "revoked-token"] = "invalid-token",
+    ) -> None:
         super().__init__(reason.replace('"', "'").replace("\\", "/"))
         self.reason = str(self.args[0])
+        self.explanation = Text(ja, self.reason)
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +124,9 @@ class TokenVerifier:
 
     def _refuse_revoked(self, jti: str | None, snapshot: Snapshot) -> None:
         if jti is not None and (jti in self._revoked or jti in snapshot.revoked_jtis):
-            raise InvalidToken("the token has been revoked")
+            raise InvalidToken(
+                "the token has been revoked", "トークンは取り消されています", "revoked-token"
+            )
 
     def _remember(self, token: str, entry: _Cached) -> None:
         with self._lock:
@@ -132,55 +145,89 @@ class TokenVerifier:
         self, token: str, keys: Mapping[str, _VerifyKey], now: float
     ) -> tuple[TokenClaims, str]:
         if len(token) > MAX_TOKEN_LENGTH:
-            raise InvalidToken("the token is too long")
+            raise InvalidToken("the token is too long", "トークンが長すぎます")
         try:
             obj = jws.extract_compact(token.encode("ascii"))
             header = obj.headers()
         except (JoseError, ValueError, TypeError, KeyError) as exc:
-            raise InvalidToken("the token is not a well-formed JWS") from exc
+            raise InvalidToken(
+                "the token is not a well-formed JWS", "トークンが正しいJWS形式ではありません"
+            ) from exc
         kid = header.get("kid")
         entry = keys.get(kid) if isinstance(kid, str) else None
         if entry is None or (entry.expires_at is not None and entry.expires_at <= now):
-            raise InvalidToken("the token is not signed by a known key")
+            raise InvalidToken(
+                "the token is not signed by a known key", "トークンが既知の鍵で署名されていません"
+            )
         if header.get("alg") != entry.alg:
-            raise InvalidToken("the token's algorithm does not match its key")
+            raise InvalidToken(
+                "the token's algorithm does not match its key",
+                "トークンのアルゴリズムが鍵と一致しません",
+            )
         typ = header.get("typ")
         if not isinstance(typ, str) or typ not in ACCEPTED_TYPES:
-            raise InvalidToken("the token is not an access token (typ at+jwt)")
+            raise InvalidToken(
+                "the token is not an access token (typ at+jwt)",
+                "アクセストークン（typ at+jwt）ではありません",
+            )
         try:
             valid = jws.validate_compact(obj, entry.key, registry=self._registries[entry.alg])
         except (JoseError, ValueError, TypeError) as exc:
-            raise InvalidToken("the token signature is invalid") from exc
+            raise InvalidToken(
+                "the token signature is invalid", "トークンの署名が正しくありません"
+            ) from exc
         if not valid:
-            raise InvalidToken("the token signature is invalid")
+            raise InvalidToken("the token signature is invalid", "トークンの署名が正しくありません")
         return self._claims(obj.payload or b""), str(kid)
 
     def _claims(self, payload: bytes) -> TokenClaims:
         try:
             claims = orjson.loads(payload)
         except orjson.JSONDecodeError as exc:
-            raise InvalidToken("the token payload is not JSON") from exc
+            raise InvalidToken(
+                "the token payload is not JSON", "トークンのペイロードがJSONではありません"
+            ) from exc
         if not isinstance(claims, dict):
-            raise InvalidToken("the token payload is not a JSON object")
+            raise InvalidToken(
+                "the token payload is not a JSON object",
+                "トークンのペイロードがJSONオブジェクトではありません",
+            )
         try:
             self._claims_rules.validate(claims)
         except ExpiredTokenError as exc:
-            raise InvalidToken("the token has expired") from exc
+            raise InvalidToken(
+                "the token has expired", "トークンの有効期限が切れています", "expired-token"
+            ) from exc
         except MissingClaimError as exc:
-            raise InvalidToken(f"the token lacks the claim {exc.claim}") from exc
+            raise InvalidToken(
+                f"the token lacks the claim {exc.claim}",
+                f"トークンにクレーム {exc.claim} がありません",
+            ) from exc
         except ClaimError as exc:
-            raise InvalidToken(f"the token has an invalid {exc.claim} claim") from exc
+            raise InvalidToken(
+                f"the token has an invalid {exc.claim} claim",
+                f"トークンのクレーム {exc.claim} が正しくありません",
+            ) from exc
         return self._typed_claims(claims)
 
     def _typed_claims(self, claims: dict[str, Any]) -> TokenClaims:
         scope, sandbox = claims.get("scope", ""), claims.get("sandbox")
         exp, iat = claims["exp"], claims["iat"]
         if not isinstance(scope, str) or not isinstance(sandbox, bool):
-            raise InvalidToken("the token has an invalid scope or sandbox claim")
+            raise InvalidToken(
+                "the token has an invalid scope or sandbox claim",
+                "トークンの scope または sandbox クレームが正しくありません",
+            )
         if not isinstance(claims["client_id"], str):
-            raise InvalidToken("the token has an invalid client_id claim")
+            raise InvalidToken(
+                "the token has an invalid client_id claim",
+                "トークンの client_id クレームが正しくありません",
+            )
         if exp - iat > self._max_lifetime:
-            raise InvalidToken("the token lifetime is longer than allowed")
+            raise InvalidToken(
+                "the token lifetime is longer than allowed",
+                "トークンの有効期間が許容より長すぎます",
+            )
         return TokenClaims(
             subject=claims["sub"],
             client_id=claims["client_id"],

@@ -13,15 +13,19 @@ from urllib.parse import unquote_plus
 
 from gateway.oauth.challenge import bearer_challenge
 from gateway.oauth.verifier import InvalidToken, TokenVerifier
-from gateway.pipeline import Exchange, Header, Reply, TokenClaims
+from gateway.pipeline import Exchange, Reply, TokenClaims
 from gateway.problems import ProblemRenderer
 from gateway.snapshots import SnapshotHolder
+from registry.problems import Text
 from registry.secrets import hash_secret
 
 # API-key parameter names refused in the URL everywhere; plain `key` only on open-data APIs,
 # the only ones that take API keys (elsewhere `key` may be an ordinary parameter).
 QUERY_KEY_NAMES = frozenset({"api_key", "apikey", "x-api-key"})
 OPEN_DATA_QUERY_KEY_NAMES = QUERY_KEY_NAMES | {"key"}
+_TWO_HEADERS = Text(
+    "Authorization ヘッダーはひとつだけ送ってください", "send exactly one Authorization header"
+)
 QUERY_TOKEN_NAME = "access_token"  # noqa: S105 - a parameter name (RFC 6750 §2.3, unsupported)
 
 
@@ -55,25 +59,14 @@ class AuthenticationPolicy:
         self._snapshots = snapshots
         self._problems = problems
 
-    def _fail(self, exchange: Exchange, code: str, detail: str, headers: list[Header]) -> Reply:
-        exchange.error_code = code
-        return self._problems.reply(
-            code,
-            detail,
-            request_id=exchange.request_id,
-            language=exchange.language,
-            headers=headers,
-        )
-
     async def on_request(self, exchange: Exchange) -> Reply | None:
         if sum(1 for name, _ in exchange.request_headers if name == b"authorization") > 1:
-            return self._two_methods(exchange, "Send exactly one Authorization header.")
+            return self._two_headers(exchange)
         names = query_names(exchange.query_string)
         if names:
             open_data = exchange.route is not None and exchange.route.open_data
             if names & (OPEN_DATA_QUERY_KEY_NAMES if open_data else QUERY_KEY_NAMES):
-                detail = "Send the API key in the X-API-Key header, not in the URL."
-                return self._fail(exchange, "api-key-in-query", detail, [])
+                return self._problems.refuse(exchange, "api-key-in-query")
             if QUERY_TOKEN_NAME in names:
                 return self._token_in_query(exchange)
         token = bearer_token(exchange.header(b"authorization"))
@@ -82,40 +75,41 @@ class AuthenticationPolicy:
                 exchange.claims = self._verifier.verify(token)
             except InvalidToken as exc:
                 headers = bearer_challenge("invalid_token", exc.reason)
-                return self._fail(exchange, "invalid-token", exc.reason, headers)
+                return self._problems.refuse(
+                    exchange, exc.code, headers=headers, reason=exc.explanation
+                )
             return None
         api_key = exchange.header(b"x-api-key")
         if api_key and exchange.route is not None and exchange.route.open_data:
             return self._api_key(exchange, api_key)
-        detail = "Send an access token as Authorization: Bearer <token>."
-        return self._fail(exchange, "missing-token", detail, bearer_challenge())
+        return self._problems.refuse(exchange, "missing-token", headers=bearer_challenge())
 
     def _token_in_query(self, exchange: Exchange) -> Reply:
         """Refused even beside valid credentials: the query would carry the token upstream.
 
         Alone it is a missing token; next to a header it is two methods at once, which
         RFC 6750 §3.1 answers with 400 `invalid_request`."""
-        detail = "Send the access token in the Authorization header, not in the URL."
         if exchange.header(b"authorization") is None and exchange.header(b"x-api-key") is None:
-            return self._fail(exchange, "missing-token", detail, bearer_challenge())
-        return self._two_methods(exchange, detail)
+            return self._problems.refuse(exchange, "missing-token", headers=bearer_challenge())
+        description = "Send the access token in the Authorization header only, not in the URL."
+        headers = bearer_challenge("invalid_request", description)
+        return self._problems.refuse(exchange, "token-in-query", headers=headers)
 
-    def _two_methods(self, exchange: Exchange, detail: str) -> Reply:
+    def _two_headers(self, exchange: Exchange) -> Reply:
         """RFC 6750 §3.1: more than one way of sending credentials is `invalid_request`."""
-        headers = bearer_challenge("invalid_request", detail)
-        return self._fail(exchange, "bad-request", detail, headers)
+        headers = bearer_challenge("invalid_request", "Send exactly one Authorization header.")
+        return self._problems.refuse(exchange, "bad-request", headers=headers, reason=_TWO_HEADERS)
 
     def _api_key(self, exchange: Exchange, raw: bytes) -> Reply | None:
         key = self._snapshots.current.api_keys.get(hash_secret(raw.decode("latin-1").strip()))
         if key is None:
-            detail = "The API key is not valid."
-            return self._fail(
-                exchange, "invalid-token", detail, bearer_challenge("invalid_token", detail)
-            )
+            headers = bearer_challenge("invalid_token", "The API key is not valid.")
+            return self._problems.refuse(exchange, "invalid-api-key", headers=headers)
         if exchange.slug not in key.slugs:
-            detail = "The API key is not valid for this API."
             headers = bearer_challenge("insufficient_scope", scope=exchange.slug)
-            return self._fail(exchange, "insufficient-scope", detail, headers)
+            return self._problems.refuse(
+                exchange, "insufficient-scope", headers=headers, scope=exchange.slug
+            )
         exchange.claims = TokenClaims(
             subject=key.client_id,
             client_id=key.client_id,

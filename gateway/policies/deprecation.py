@@ -12,12 +12,11 @@ from email.utils import format_datetime
 from gateway.pipeline import Exchange, Header, Reply
 from registry.models import RouteEntry, VersionState
 from registry.settings import Settings
-from registry.urls import api_page_url
+from registry.urls import api_page_url, api_url
 
 
 def deprecation_headers(route: RouteEntry, public_url: str) -> tuple[Header, ...]:
     """The headers a deprecated version carries on every response."""
-    base = public_url.rstrip("/")
     out: list[Header] = []
     if route.deprecated_at is not None:
         # RFC 9745 §2.1: an sf-date, "@" followed by the Unix time in seconds.
@@ -28,7 +27,7 @@ def deprecation_headers(route: RouteEntry, public_url: str) -> tuple[Header, ...
     portal = api_page_url(public_url, route.slug, route.version)
     out.append((b"link", f'<{portal}>; rel="deprecation"; type="text/html"'.encode()))
     if route.successor:
-        successor = f"{base}/api/{route.slug}/{route.successor}/"
+        successor = api_url(public_url, route.slug, route.successor)
         out.append((b"link", f'<{successor}>; rel="successor-version"'.encode()))
     return tuple(out)
 

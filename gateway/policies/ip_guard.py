@@ -28,22 +28,15 @@ from gateway.problems import ProblemRenderer
 from gateway.ratelimit.headers import rate_limit_headers
 from gateway.ratelimit.quota import Quota, QuotaState
 from gateway.ratelimit.replies import limited_reply
+from registry.problems import CATALOGUE
 from registry.settings import Settings
 
 log = logging.getLogger(__name__)
-# Problem codes that are the client's fault (credentials, malformed requests).
-CLIENT_FAULTS = frozenset(
-    {
-        "missing-token",
-        "invalid-token",
-        "api-key-in-query",
-        "insufficient-scope",
-        "sandbox-only",
-        "production-token-in-sandbox",
-        "bad-request",
-        "method-not-allowed",
-        "payload-too-large",
-    }
+# Problem codes that are the client's fault: every refused credential (the catalogue's auth
+# failures: missing, invalid, expired or revoked tokens, bad API keys, …) and malformed requests.
+CLIENT_FAULTS: frozenset[str] = frozenset(
+    {code for code, kind in CATALOGUE.items() if kind.auth_failure}
+    | {"bad-request", "unsafe-path", "method-not-allowed", "payload-too-large"}
 )
 # Codes counted against the higher unknown-API limit.
 UNKNOWN_API = frozenset({"not-found", "gone"})

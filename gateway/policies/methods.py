@@ -32,18 +32,13 @@ class MethodPolicy:
         route = exchange.route
         if method == "TRACE" and route is not None and _declares_trace(route.document):
             return None
-        exchange.error_code = "method-not-allowed"
-        detail = (
-            f"{method} is not forwarded to this API."
-            if exchange.language == "en"
-            else f"{method} メソッドはこのAPIに転送されません。"
-        )
-        return self._problems.reply(
+        return self._problems.refuse(
+            exchange,
             "method-not-allowed",
-            detail,
-            request_id=exchange.request_id,
-            language=exchange.language,
             headers=[(b"allow", _ALLOW)],
+            path=exchange.rest_path,
+            method=method,
+            allow=_ALLOW.decode(),
         )
 
     def on_complete(self, exchange: Exchange) -> None:

@@ -13,25 +13,17 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from gateway.metrics import UNKNOWN, GatewayMetrics, method_label, status_class
+from gateway.metrics import (
+    AUTH_REASONS,
+    UNKNOWN,
+    UPSTREAM_CODES,
+    GatewayMetrics,
+    method_label,
+    status_class,
+)
 from gateway.pipeline import Exchange, Reply
 from registry.models import VersionState
 
-AUTH_CODES = frozenset(
-    {
-        "missing-token",
-        "invalid-token",
-        "insufficient-scope",
-        "sandbox-only",
-        "production-token-in-sandbox",
-        "api-key-in-query",
-    }
-)
-UPSTREAM_CODES = {
-    "bad-gateway": "connect",
-    "gateway-timeout": "timeout",
-    "upstream-refused": "refused",
-}
 CACHE_LIMIT = 10_000  # label tuples are bounded; this only guards against a huge registry
 
 
@@ -71,7 +63,7 @@ class MetricsPolicy:
             return
         if code == "rate-limited":
             m.ratelimited.labels(slug, version).inc()
-        elif code in AUTH_CODES:
+        elif code in AUTH_REASONS:
             m.auth_failure(code)
         elif code in UPSTREAM_CODES:
             m.upstream_error(slug, version, UPSTREAM_CODES[code])

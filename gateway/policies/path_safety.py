@@ -25,13 +25,7 @@ class PathSafetyPolicy:
     async def on_request(self, exchange: Exchange) -> Reply | None:
         if safe_path(exchange.rest_path) and utf8_path(exchange.scope):
             return None
-        exchange.error_code = "bad-request"
-        return self._problems.reply(
-            "bad-request",
-            "The path contains dot segments, backslashes or bytes that are not UTF-8.",
-            request_id=exchange.request_id,
-            language=exchange.language,
-        )
+        return self._problems.refuse(exchange, "unsafe-path")
 
     def on_complete(self, exchange: Exchange) -> None:
         """Nothing to do after the response."""

@@ -11,7 +11,7 @@ unauthenticated and failing traffic is `gateway.policies.ip_guard`, before authe
 When the shared store (Redis) is down it fails open onto per-instance memory: the app quota
 becomes `min(per_minute, settings.redis_fallback_per_minute)` per minute with no daily quota
 (it cannot be counted per instance), and the fields advertise that. A plan with `fail_closed`
-answers 503 `service-unavailable` instead. Strategy, cost and breaker: `gateway.ratelimit.counter`.
+answers 503 `counters-unavailable` instead. Strategy, cost and breaker: `gateway.ratelimit.counter`.
 """
 
 from __future__ import annotations
@@ -82,16 +82,5 @@ class RateLimitPolicy:
         return cached
 
     def _unavailable(self, exchange: Exchange) -> Reply:
-        exchange.error_code = "service-unavailable"
-        detail = (
-            "Rate-limit counters are unavailable and this API does not accept requests without them"
-            if exchange.language == "en"
-            else "利用回数の集計が一時的に利用できないため、このAPIはリクエストを受け付けません"
-        )
-        return self._problems.reply(
-            "service-unavailable",
-            detail,
-            request_id=exchange.request_id,
-            language=exchange.language,
-            headers=[(b"retry-after", str(UNAVAILABLE_RETRY_SECONDS).encode())],
-        )
+        retry = [(b"retry-after", str(UNAVAILABLE_RETRY_SECONDS).encode())]
+        return self._problems.refuse(exchange, "counters-unavailable", headers=retry)

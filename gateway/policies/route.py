@@ -13,6 +13,8 @@ from gateway.pipeline import Exchange, Reply
 from gateway.problems import ProblemRenderer
 from gateway.snapshots import SnapshotHolder
 from registry.models import RouteEntry, VersionState
+from registry.problems import Text
+from registry.urls import api_path
 
 _SERVED = frozenset({VersionState.PUBLISHED, VersionState.DEPRECATED})
 
@@ -47,37 +49,16 @@ class RoutePolicy:
         """Nothing to do after the response."""
 
     def _not_found(self, exchange: Exchange) -> Reply:
-        exchange.error_code = "not-found"
-        name = f"{exchange.slug}/{exchange.version}"
-        detail = (
-            f"There is no API {name}."
-            if exchange.language == "en"
-            else f"API {name} は登録されていません。"
-        )
-        return self._problems.reply(
-            "not-found", detail, request_id=exchange.request_id, language=exchange.language
+        return self._problems.refuse(
+            exchange, "not-found", api=f"{exchange.slug}/{exchange.version}"
         )
 
     def _gone(self, exchange: Exchange, route: RouteEntry) -> Reply:
-        exchange.error_code = "gone"
         name = f"{route.slug}/{route.version}"
-        extra: dict[str, object] | None = None
-        if exchange.language == "en":
-            detail = f"{name} has been retired."
-        else:
-            detail = f"{name} は提供を終了しました。"
-        if route.successor:
-            successor = f"/api/{route.slug}/{route.successor}/"
-            extra = {"successor": successor}
-            detail += (
-                f" Use {successor} instead."
-                if exchange.language == "en"
-                else f" 後継の {successor} をご利用ください。"
-            )
-        return self._problems.reply(
-            "gone",
-            detail,
-            request_id=exchange.request_id,
-            language=exchange.language,
-            extra=extra,
+        if not route.successor:
+            return self._problems.refuse(exchange, "gone", api=name, successor="")
+        successor = api_path(route.slug, route.successor)
+        hint = Text(f" 後継の {successor} をご利用ください。", f" Use {successor} instead.")
+        return self._problems.refuse(
+            exchange, "gone", extra={"successor": successor}, api=name, successor=hint
         )

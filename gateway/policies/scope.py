@@ -30,40 +30,21 @@ class ScopePolicy:
     def __init__(self, problems: ProblemRenderer) -> None:
         self._problems = problems
 
-    def _fail(self, exchange: Exchange, code: str, detail: str, scope: str | None) -> Reply:
-        exchange.error_code = code
-        headers = bearer_challenge("insufficient_scope", scope=scope) if scope else []
-        return self._problems.reply(
-            code,
-            detail,
-            request_id=exchange.request_id,
-            language=exchange.language,
-            headers=headers,
-        )
+    def _lacks_scope(self, exchange: Exchange, needed: str) -> Reply:
+        headers = bearer_challenge("insufficient_scope", scope=needed)
+        return self._problems.refuse(exchange, "insufficient-scope", headers=headers, scope=needed)
 
     async def on_request(self, exchange: Exchange) -> Reply | None:
         claims = exchange.claims
         if claims is None:  # the auth policy always runs first; refuse rather than assume
-            exchange.error_code = "missing-token"
-            return self._problems.reply(
-                "missing-token",
-                "Send an access token as Authorization: Bearer <token>.",
-                request_id=exchange.request_id,
-                language=exchange.language,
-                headers=bearer_challenge(),
-            )
+            return self._problems.refuse(exchange, "missing-token", headers=bearer_challenge())
         if exchange.kind == "api" and claims.sandbox:
-            return self._fail(
-                exchange, "sandbox-only", "This token belongs to a sandbox app.", None
-            )
+            return self._problems.refuse(exchange, "sandbox-only")
         if exchange.kind == "sandbox" and not claims.sandbox:
-            detail = "The sandbox takes tokens of sandbox apps only."
-            return self._fail(exchange, "production-token-in-sandbox", detail, None)
+            return self._problems.refuse(exchange, "production-token-in-sandbox")
         needed = needed_scope(exchange)
         if needed not in claims.scopes:
-            return self._fail(
-                exchange, "insufficient-scope", f"This call needs scope {needed}.", needed
-            )
+            return self._lacks_scope(exchange, needed)
         return None
 
     def on_complete(self, exchange: Exchange) -> None:

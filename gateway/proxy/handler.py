@@ -33,6 +33,7 @@ from gateway.proxy.headers import (
 )
 from gateway.proxy.ssrf import UpstreamRefused
 from registry.models import RouteEntry
+from registry.problems import Param, ProblemCode, Text
 from registry.settings import Settings
 
 _log = logging.getLogger("tsunagu.gateway.proxy")
@@ -41,15 +42,16 @@ _PATH_SAFE = "/!$&'()*+,;=:@-._~"
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _QUERY_SAFE = b"/?!$&'()*+,;=:@-._~%"
 _SMALL_BODY = 64 * 1024
+_BAD_LENGTH = Text("Content-Length が数値ではありません", "Content-Length is not a number")
 
 
 class _Failure(Exception):
-    """An upstream failure the client gets as a problem (code from the catalogue)."""
+    """A failure the client gets as a problem (code and parameters from the catalogue)."""
 
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
+    def __init__(self, code: ProblemCode, **params: Param) -> None:
+        super().__init__(code)
+        self.code: ProblemCode = code
+        self.params = params
 
 
 class ProxyHandler:
@@ -74,14 +76,14 @@ class ProxyHandler:
             body = self._request_body(exchange)
             response = await self._forward(exchange, route, body)
         except _Failure as failure:
-            await self._fail(exchange, send, failure.code, failure.detail)
+            await self._fail(exchange, send, failure)
             return
         except ClientGone:
             _log.info("client left before its body was complete: %s", exchange.request_id)
             return
         try:
             if body is not None and body.too_large:
-                await self._fail(exchange, send, "payload-too-large", self._too_large())
+                await self._fail(exchange, send, self._too_large())
                 return
             await self._relay(exchange, response, send)
         finally:
@@ -92,9 +94,9 @@ class ProxyHandler:
         length = exchange.header(b"content-length")
         if length is not None:
             if not length.isdigit():
-                raise _Failure("bad-request", "Content-Length is not a number.")
+                raise _Failure("bad-request", reason=_BAD_LENGTH)
             if int(length) > self._max_body:
-                raise _Failure("payload-too-large", self._too_large())
+                raise self._too_large()
             if length == b"0":
                 return None
         elif exchange.header(b"transfer-encoding") is None:
@@ -134,9 +136,7 @@ class ProxyHandler:
                     _log_failure(exchange, "connect (retrying)", exc, logging.INFO)
                     continue
                 _log_failure(exchange, "connect", exc)
-                raise _Failure(
-                    "bad-gateway", "The upstream server refused the connection."
-                ) from exc
+                raise _Failure("bad-gateway") from exc
             except Exception as exc:
                 _log_failure(exchange, "request", exc)
                 raise _classify(exc, body, self._too_large()) from exc
@@ -149,7 +149,7 @@ class ProxyHandler:
             base = self._check_base(upstream_url)
             self._bases[upstream_url] = base
         if isinstance(base, UpstreamRefused):
-            raise _Failure("upstream-refused", "The upstream address is not allowed.")
+            raise _Failure("upstream-refused")
         target = base + upstream_path(exchange)
         if exchange.query_string:
             target += "?" + quote_from_bytes(exchange.query_string, safe=_QUERY_SAFE)
@@ -179,9 +179,9 @@ class ProxyHandler:
                 data = await response.read()
             except (aiohttp.ClientError, TimeoutError) as exc:
                 _log_failure(exchange, "response body", exc)
-                failure = _classify(exc, None, "")
-                code = failure.code if isinstance(failure, _Failure) else "bad-gateway"
-                await self._fail(exchange, send, code, "The upstream server failed to answer.")
+                failure = _classify(exc, None, self._too_large())
+                failed = failure if isinstance(failure, _Failure) else _Failure("bad-gateway")
+                await self._fail(exchange, send, failed)
                 return
             exchange.status = response.status
             start = {"type": "http.response.start", "status": response.status, "headers": headers}
@@ -198,30 +198,27 @@ class ProxyHandler:
             raise ResponseAborted(str(exc)) from exc
         await send({"type": "http.response.body", "body": b""})
 
-    async def _fail(self, exchange: Exchange, send: Send, code: str, detail: str) -> None:
-        exchange.error_code = code
-        reply = self._problems.reply(
-            code, detail, request_id=exchange.request_id, language=exchange.language
-        )
+    async def _fail(self, exchange: Exchange, send: Send, failure: _Failure) -> None:
+        reply = self._problems.refuse(exchange, failure.code, params=failure.params)
         await send_reply(exchange, reply, send)
 
-    def _too_large(self) -> str:
-        return f"The request body exceeds {self._max_body} bytes."
+    def _too_large(self) -> _Failure:
+        return _Failure("payload-too-large", limit=self._max_body)
 
 
-def _classify(exc: Exception, body: RequestBody | None, too_large: str) -> Exception:
+def _classify(exc: Exception, body: RequestBody | None, too_large: _Failure) -> Exception:
     """Map an exception from the upstream request to a `_Failure` (or let ClientGone through)."""
     if (body is not None and body.too_large) or isinstance(exc, BodyTooLarge):
-        return _Failure("payload-too-large", too_large)
+        return too_large
     if isinstance(exc, ClientGone) or isinstance(exc.__cause__, ClientGone):
         return ClientGone(str(exc))
     if isinstance(exc, UpstreamRefused | aiohttp.InvalidURL):
         # aiohttp itself refuses legacy numeric IPv4 hosts such as `127.1` or `2130706433`.
-        return _Failure("upstream-refused", "The upstream address is not allowed.")
+        return _Failure("upstream-refused")
     if isinstance(exc, asyncio.TimeoutError):
-        return _Failure("gateway-timeout", "The upstream server did not answer in time.")
+        return _Failure("gateway-timeout")
     if isinstance(exc, aiohttp.ClientError | OSError):
-        return _Failure("bad-gateway", "The upstream server failed to answer.")
+        return _Failure("bad-gateway")
     return exc
 
 

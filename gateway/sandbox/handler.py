@@ -58,62 +58,56 @@ class SandboxHandler:
     async def _answer(self, exchange: Exchange) -> Reply:
         route = exchange.route
         if route is None:
-            return self._problem(exchange, "not-found", "no API version is routed here")
+            return self._problems.refuse(
+                exchange, "not-found", api=f"{exchange.slug}/{exchange.version}"
+            )
         try:
             index = self._routes.for_entry(route).document.sandbox_index()
             found = index.match(exchange.method, exchange.rest_path)
             if found is None:
-                detail = f"{route.slug} {route.version} has no path {exchange.rest_path}"
-                return self._problem(exchange, "not-found", detail)
+                return self._problems.refuse(
+                    exchange,
+                    "operation-not-found",
+                    api=f"{route.slug}/{route.version}",
+                    path=exchange.rest_path,
+                )
             if isinstance(found, MethodNotAllowed):
                 allow = ", ".join(found.allow)
-                detail = f"{exchange.rest_path} allows {allow}, not {exchange.method}"
-                headers = [(b"allow", allow.encode())]
-                return self._problem(exchange, "method-not-allowed", detail, headers=headers)
+                return self._problems.refuse(
+                    exchange,
+                    "method-not-allowed",
+                    headers=[(b"allow", allow.encode())],
+                    path=exchange.rest_path,
+                    method=exchange.method,
+                    allow=allow,
+                )
             return await self._serve(exchange, index, found)
         except SelectionError as exc:
             error = {"in": "header", "name": "prefer", "pointer": "/prefer", "message": str(exc)}
-            return self._problem(exchange, "sandbox-validation", str(exc), errors=[error])
+            return self._invalid(exchange, [error])
         except DocumentError as exc:
-            detail = f"the sandbox cannot serve this API definition: {exc}"
-            return self._problem(exchange, "internal", detail)
+            return self._problems.refuse(exchange, "sandbox-unservable", reason=str(exc))
 
     async def _serve(self, exchange: Exchange, index: SandboxIndex, found: Match) -> Reply:
         """Read and validate the request for the matched operation; choose the answer."""
         try:
             body = await read_body(exchange.receive, self._max_body, exchange)
         except BodyTooLarge:
-            detail = f"the sandbox accepts request bodies up to {self._max_body} bytes"
-            return self._problem(exchange, "payload-too-large", detail)
+            return self._problems.refuse(exchange, "payload-too-large", limit=self._max_body)
         query = RequestParts.decode_query(exchange.query_string)
         parts = RequestParts(found.path_params, query, exchange.request_headers, body)
         violations = validator_for(index, found.operation).validate(parts)
         if violations:
-            errors = [v.as_json() for v in violations]
-            detail = f"{len(errors)} problem(s) with the request; see errors"
-            return self._problem(exchange, "sandbox-validation", detail, errors=errors)
+            return self._invalid(exchange, [v.as_json() for v in violations])
         prefs = Preferences.parse(_all(exchange, b"prefer"))
         accept = exchange.header(b"accept")
         chosen = choose(index, found.operation, prefs, accept.decode("latin-1") if accept else None)
         return _reply(chosen)
 
-    def _problem(
-        self,
-        exchange: Exchange,
-        code: str,
-        detail: str,
-        *,
-        headers: list[Header] | None = None,
-        errors: list[dict[str, str]] | None = None,
-    ) -> Reply:
-        exchange.error_code = code
-        return self._problems.reply(
-            code,
-            detail,
-            request_id=exchange.request_id,
-            language=exchange.language,
-            headers=headers,
-            extra={"errors": errors} if errors is not None else None,
+    def _invalid(self, exchange: Exchange, errors: list[dict[str, str]]) -> Reply:
+        """400 `sandbox-validation` with every violation in the `errors` member."""
+        return self._problems.refuse(
+            exchange, "sandbox-validation", extra={"errors": errors}, count=len(errors)
         )
 
 

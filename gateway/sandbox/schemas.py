@@ -13,6 +13,7 @@ unresolvable, and nothing is ever fetched (SECURITY-TESTS D08).
 from __future__ import annotations
 
 import ast
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -59,7 +60,7 @@ class SchemaChecker:
         found: list[Issue] = []
         try:
             for error in self._validator.iter_errors(value):
-                found.append(Issue(_pointer(error), _shorten(error.message)))
+                found.append(Issue(_pointer(error), _shorten(_message(error))))
                 if len(found) >= MAX_ISSUES:
                     break
         except Unresolvable as exc:
@@ -120,6 +121,15 @@ def _pointer(error: ValidationError) -> str:
         if isinstance(missing, str):
             tokens.append(escape(missing))
     return "".join("/" + t for t in tokens)
+
+
+def _message(error: ValidationError) -> str:
+    """jsonschema's message, except for `pattern`: it quotes the pattern's Python repr, which
+    doubles every backslash (`'^\\\\d{7}$'`); show the pattern as the document wrote it."""
+    if error.validator == "pattern" and isinstance(error.instance, str):
+        quoted = json.dumps(error.instance, ensure_ascii=False)
+        return f"{quoted} does not match the pattern {error.validator_value}"
+    return str(error.message)
 
 
 def _shorten(message: str) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from registry.intake.errors import IntakeError
+from registry.problems import Text
 
 _VERSION = re.compile(r"^[vV]?(\d{1,9})(?:[.\-+_].*)?$")  # a major beyond 9 digits is a typo
 _DATE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
@@ -31,11 +32,21 @@ def document_major_version(doc: Mapping[str, Any]) -> str:
     info = doc.get("info")
     raw = info.get("version") if isinstance(info, Mapping) else None
     if isinstance(raw, bool) or raw is None:
-        raise IntakeError("info.version is missing; give it a semantic version such as 1.0.0")
+        raise IntakeError(
+            Text(
+                "info.version がありません。"
+                "1.0.0 のようなセマンティックバージョンを指定してください",
+                "info.version is missing; give it a semantic version such as 1.0.0",
+            )
+        )
     match = _VERSION.match(str(raw).strip())
     if not match or _DATE.match(str(raw).strip()):
         raise IntakeError(
-            f"info.version {raw!r} has no leading major number; use a version such as 1.0.0"
+            Text(
+                f"info.version {raw!r} の先頭にメジャー番号がありません。"
+                "1.0.0 のように指定してください",
+                f"info.version {raw!r} has no leading major number; use a version such as 1.0.0",
+            )
         )
     return f"v{int(match.group(1))}"
 
@@ -59,7 +70,11 @@ def default_slug(doc: Mapping[str, Any]) -> str:
         if isinstance(explicit, str) and _SLUG.match(explicit):
             return explicit
         raise IntakeError(
-            f"x-slug {explicit!r} is not a slug: use 2-40 characters of a-z, 0-9 and '-'"
+            Text(
+                f"x-slug {explicit!r} はスラッグとして使えません。"
+                "a-z、0-9、'-' の2〜40文字にしてください",
+                f"x-slug {explicit!r} is not a slug: use 2-40 characters of a-z, 0-9 and '-'",
+            )
         )
     skipped = ""
     for candidate in (_first_path_segment(doc), _ascii_title(doc)):
@@ -70,10 +85,19 @@ def default_slug(doc: Mapping[str, Any]) -> str:
             return slug
     if skipped:
         raise IntakeError(
-            f"the slug {skipped!r} derived from the document says nothing about the API; "
-            "pass --slug (e.g. --slug city-libraries) or set x-slug"
+            Text(
+                f"文書から決めたスラッグ {skipped!r} ではAPIの内容が分かりません。"
+                "--slug（例：--slug city-libraries）か x-slug を指定してください",
+                f"the slug {skipped!r} derived from the document says nothing about the API; "
+                "pass --slug (e.g. --slug city-libraries) or set x-slug",
+            )
         )
-    raise IntakeError("cannot derive a slug from the document; pass --slug")
+    raise IntakeError(
+        Text(
+            "文書からスラッグを決められません。--slug を指定してください",
+            "cannot derive a slug from the document; pass --slug",
+        )
+    )
 
 
 def _first_path_segment(doc: Mapping[str, Any]) -> str:

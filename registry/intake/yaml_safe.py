@@ -21,8 +21,9 @@ import yaml
 from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
 from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode
 
-from registry.intake.errors import IntakeError
+from registry.intake.errors import IntakeError, too_deep
 from registry.intake.limits import MAX_ALIASES, MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES
+from registry.problems import Text
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -32,7 +33,11 @@ _INT = "tag:yaml.org,2002:int"
 def _construct_int(loader: yaml.SafeLoader, node: ScalarNode) -> Any:
     if len(str(node.value)) > MAX_INT_DIGITS:
         raise IntakeError(
-            f"line {_line(node)}: document has an integer with more than {MAX_INT_DIGITS} digits"
+            Text(
+                f"{_line(node)} 行：{MAX_INT_DIGITS} 桁を超える整数があります",
+                f"line {_line(node)}: document has an integer with more than {MAX_INT_DIGITS} "
+                "digits",
+            )
         )
     return loader.construct_yaml_int(node)
 
@@ -55,13 +60,18 @@ class GuardedLoader(yaml.SafeLoader):
         if self.check_event(AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
-                raise IntakeError(f"document uses more than {MAX_ALIASES} YAML aliases")
+                raise IntakeError(
+                    Text(
+                        f"YAMLのエイリアスが {MAX_ALIASES} 個を超えています",
+                        f"document uses more than {MAX_ALIASES} YAML aliases",
+                    )
+                )
             return super().compose_node(parent, index)
         opens = self.check_event(SequenceStartEvent, MappingStartEvent)
         if opens:
             self._depth += 1
             if self._depth > MAX_DEPTH:
-                raise IntakeError(f"document nests deeper than {MAX_DEPTH} levels")
+                raise IntakeError(too_deep())
         try:
             return super().compose_node(parent, index)
         finally:
@@ -74,15 +84,20 @@ class GuardedLoader(yaml.SafeLoader):
             if key_node.tag == _MERGE:
                 continue
             if not isinstance(key_node, ScalarNode):
-                raise IntakeError(f"line {_line(key_node)}: mapping keys must be plain scalars")
+                raise IntakeError(_plain_keys(key_node))
             if key_node.value in seen:
-                raise IntakeError(f"line {_line(key_node)}: duplicate key {key_node.value!r}")
+                raise IntakeError(
+                    Text(
+                        f"{_line(key_node)} 行：キー {key_node.value!r} が重複しています",
+                        f"line {_line(key_node)}: duplicate key {key_node.value!r}",
+                    )
+                )
             seen.add(key_node.value)
         self.flatten_mapping(node)
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise IntakeError(f"line {_line(key_node)}: mapping keys must be plain scalars")
+                raise IntakeError(_plain_keys(key_node))
             mapping[key_node.value] = self.construct_object(value_node, deep=deep)
         return mapping
 
@@ -105,16 +120,21 @@ class _Measure:
     def visit(self, node: Node, depth: int) -> tuple[int, int]:
         key = id(node)
         if key in self._active:
-            raise IntakeError("a YAML alias refers to its own enclosing node (recursive alias)")
+            raise IntakeError(
+                Text(
+                    "YAMLのエイリアスが自身を含むノードを参照しています（再帰エイリアス）",
+                    "a YAML alias refers to its own enclosing node (recursive alias)",
+                )
+            )
         if key not in self._memo:
             if isinstance(node, CollectionNode) and depth >= MAX_DEPTH:
-                raise IntakeError(f"document nests deeper than {MAX_DEPTH} levels")
+                raise IntakeError(too_deep())
             self._active.add(key)
             self._memo[key] = self._children(node, depth)
             self._active.discard(key)
         size, height = self._memo[key]
         if depth + height > MAX_DEPTH:
-            raise IntakeError(f"document nests deeper than {MAX_DEPTH} levels (via aliases)")
+            raise IntakeError(too_deep(" (via aliases)"))
         return size, height
 
     def _children(self, node: Node, depth: int) -> tuple[int, int]:
@@ -130,7 +150,11 @@ class _Measure:
             height = max(height, child_height)
             if size > MAX_NODES:
                 raise IntakeError(
-                    f"document expands to more than {MAX_NODES} nodes (YAML alias expansion)"
+                    Text(
+                        f"文書を展開するとノードが {MAX_NODES} 個を超えます"
+                        "（YAMLエイリアスの展開）",
+                        f"document expands to more than {MAX_NODES} nodes (YAML alias expansion)",
+                    )
                 )
         return size, height + 1
 
@@ -153,10 +177,27 @@ def load_yaml(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise IntakeError(f"not valid YAML: {where}{exc.problem or exc.context}") from None
+        raise IntakeError(
+            Text(
+                f"正しいYAMLではありません：{where}{exc.problem or exc.context}",
+                f"not valid YAML: {where}{exc.problem or exc.context}",
+            )
+        ) from None
     except yaml.YAMLError as exc:
-        raise IntakeError(f"not valid YAML: {str(exc).splitlines()[0]}") from None
+        raise IntakeError(
+            Text(
+                f"正しいYAMLではありません：{str(exc).splitlines()[0]}",
+                f"not valid YAML: {str(exc).splitlines()[0]}",
+            )
+        ) from None
     except RecursionError:
-        raise IntakeError(f"document nests deeper than {MAX_DEPTH} levels") from None
+        raise IntakeError(too_deep()) from None
     finally:
         loader.dispose()
+
+
+def _plain_keys(key_node: Node) -> Text:
+    return Text(
+        f"{_line(key_node)} 行：マッピングのキーは単純なスカラーにしてください",
+        f"line {_line(key_node)}: mapping keys must be plain scalars",
+    )

@@ -127,7 +127,7 @@ class AccountsUnit:
             .values(retires_at=retires_at, expires_at=expires_at)
         )
         if self.session.execute(stmt).rowcount == 0:  # type: ignore[attr-defined]
-            raise NotFound(f"signing key {kid} does not exist")
+            raise NotFound("signing-key-not-found", kid=kid)
 
     def revoke_jti(self, jti: str, expires_at: datetime, now: datetime) -> None:
         """Record a revoked token id and forget revocations whose tokens have expired anyway."""

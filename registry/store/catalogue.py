@@ -233,7 +233,7 @@ class CatalogueUnit:
         """Apply `changes`; the row version check turns a lost race into StaleDataError."""
         rows = self._rows(slug, version)
         if rows is None:
-            raise NotFound(f"API version {slug}/{version} does not exist")
+            raise NotFound("not-found", api=f"{slug}/{version}")
         row = rows[1]
         for key, value in changes.items():
             if key == "report":
@@ -249,7 +249,7 @@ class CatalogueUnit:
         """Record (or replace) the waiver of one rule on one version."""
         rows = self._rows(slug, version)
         if rows is None:
-            raise NotFound(f"API version {slug}/{version} does not exist")
+            raise NotFound("not-found", api=f"{slug}/{version}")
         stmt = select(WaiverRow).where(
             WaiverRow.version_id == rows[1].id, WaiverRow.rule == waiver.rule
         )

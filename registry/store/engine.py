@@ -16,6 +16,7 @@ from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from registry.errors import InvalidInput
+from registry.problems import Text
 
 
 def _dumps(value: Any) -> str:
@@ -38,7 +39,12 @@ def _sqlite_engine(url: str, lock_timeout: float) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InvalidInput(
-                f"cannot create the folder of the SQLite database {database}: {exc.strerror}"
+                "invalid-database-url",
+                url=database,
+                reason=Text(
+                    f"フォルダーを作成できません（{exc.strerror}）",
+                    f"cannot create its folder ({exc.strerror})",
+                ),
             ) from exc
     engine = create_engine(url, json_serializer=_dumps, connect_args={"timeout": lock_timeout})
     busy_ms = int(lock_timeout * 1000)

@@ -31,6 +31,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from registry.clock import Clock, utc_now
 from registry.errors import Conflict, InvalidInput, StoreUnavailable
 from registry.models import SigningKeyView, UsageRow
+from registry.problems import Text
 from registry.settings import Settings
 from registry.store.accounts import AccountsUnit
 from registry.store.catalogue import CatalogueUnit
@@ -42,7 +43,6 @@ from registry.usage.traffic import ErrorCount, TrafficCount
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 PG_LOST_RACE = {"55P03", "40001", "40P01", "23505"}  # lock timeout, serialization, deadlock, unique
-CONFLICT_MESSAGE = "another change to the registry happened at the same time; retry"
 
 
 class Unit(CatalogueUnit, AccountsUnit, TrafficUnit):
@@ -141,17 +141,17 @@ def _lost_race_is_conflict() -> Iterator[None]:
     try:
         yield
     except StaleDataError as exc:
-        raise Conflict(CONFLICT_MESSAGE) from exc
+        raise Conflict("concurrent-change") from exc
     except (OperationalError, IntegrityError) as exc:
         if _is_lost_race(exc):
-            raise Conflict(CONFLICT_MESSAGE) from exc
+            raise Conflict("concurrent-change") from exc
         if isinstance(exc, OperationalError):  # connection refused or lost, disk errors, …
-            raise StoreUnavailable(f"registry database unavailable: {_first_line(exc)}") from exc
+            raise StoreUnavailable("store-unavailable", reason=_first_line(exc)) from exc
         raise
     except InterfaceError as exc:
-        raise StoreUnavailable(f"registry database unavailable: {_first_line(exc)}") from exc
+        raise StoreUnavailable("store-unavailable", reason=_first_line(exc)) from exc
     except DataError as exc:  # e.g. PostgreSQL refuses NUL in text: the caller's input
-        raise InvalidInput(f"the registry database refused a value: {_first_line(exc)}") from exc
+        raise InvalidInput("value-refused", reason=_first_line(exc)) from exc
 
 
 def _first_line(exc: DBAPIError) -> str:
@@ -178,11 +178,17 @@ def open_store(
         backend = make_url(url).get_backend_name()
         if backend not in SUPPORTED_BACKENDS:
             raise InvalidInput(
-                f"unsupported database {backend!r}: use sqlite:///PATH or postgresql+psycopg://…"
+                "invalid-database-url",
+                url=repr(url),
+                reason=Text(
+                    f"{backend} には対応していません。"
+                    "sqlite:///PATH か postgresql+psycopg://… を使ってください",
+                    f"unsupported database {backend!r}: use sqlite:///PATH or postgresql+psycopg://…",
+                ),
             )
         engine = make_engine(url, lock_timeout=lock_timeout)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
-        raise InvalidInput(f"invalid database URL {url!r}: {exc}") from exc
+        raise InvalidInput("invalid-database-url", url=repr(url), reason=str(exc)) from exc
     try:
         with _lost_race_is_conflict():
             upgrade_to_head(engine)

@@ -22,11 +22,11 @@ def parse_period(value: str) -> timedelta:
     """`1h`, `24h`, `7d` … (hours or days, at most 90 days)."""
     match = _PERIOD.fullmatch(value.strip())
     if match is None:
-        raise InvalidInput(f"the period must look like 1h, 24h or 7d, got {value!r}")
+        raise InvalidInput("invalid-period", value=repr(value))
     amount, unit = int(match.group(1)), match.group(2)
     period = timedelta(hours=amount) if unit == "h" else timedelta(days=amount)
     if not timedelta(0) < period <= MAX_PERIOD:
-        raise InvalidInput(f"the period must be more than 0 and at most 90 days, got {value!r}")
+        raise InvalidInput("invalid-period", value=repr(value))
     return period
 
 
@@ -44,7 +44,7 @@ class StatusOperations:
         with self.store.read() as unit:
             view = unit.version(slug, version)
             if view is None or not _may_see(principal, view):
-                raise NotFound(f"API version {slug}/{version} does not exist")
+                raise NotFound("not-found", api=f"{slug}/{version}")
             return self._stats(unit, view, since, until)
 
     def status(
@@ -61,7 +61,7 @@ class StatusOperations:
                 if v is not None and v.state is not VersionState.DRAFT and _may_see(principal, v)
             ]
             if slug is not None and not visible:
-                raise NotFound(f"API {slug} does not exist or has no published version")
+                raise NotFound("not-found", api=slug)
             return [self._stats(unit, v, since, until) for v in visible]
 
     def compact_traffic(self) -> int:
@@ -71,7 +71,7 @@ class StatusOperations:
 
     def _period(self, period: timedelta) -> tuple[datetime, datetime]:
         if not timedelta(0) < period <= MAX_PERIOD:
-            raise InvalidInput("the period must be more than 0 and at most 90 days")
+            raise InvalidInput("invalid-period", value=str(period))
         until = self.clock()
         return until, until - period
 
@@ -95,5 +95,5 @@ class StatusOperations:
 
 def _may_see(principal: Principal, view: ApiVersionView) -> bool:
     if principal.role is Role.DEVELOPER:
-        raise Forbidden("developers cannot read API statistics")
+        raise Forbidden("stats-forbidden")
     return principal.may_act_for(view.provider_id)

@@ -147,4 +147,4 @@ def test_a_revoked_token_is_refused_by_the_proxy(gateway: Gateway) -> None:
         if response.status_code == 401 or time.monotonic() > deadline:
             break
         time.sleep(0.1)
-    assert_problem(response, 401, "invalid-token")
+    assert_problem(response, 401, "revoked-token")

@@ -97,5 +97,5 @@ def test_path_parameter_traversal_is_refused(gateway: Gateway, spelling: str) ->
     token = bearer(gateway.token("consumer"))
     before = len(gateway.seeded.upstream.seen)
     response = gateway.http.get(f"/api/secapi/v3/a/{spelling}admin", headers=token)
-    assert_problem(response, 400, "bad-request")
+    assert_problem(response, 400, "unsafe-path")
     assert len(gateway.seeded.upstream.seen) == before

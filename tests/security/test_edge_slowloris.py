@@ -74,5 +74,5 @@ def test_connections_over_the_cap_are_refused_with_503(server: Server) -> None:
     refused = [a for a in answers if a]
     assert refused, "no connection over the cap was refused"
     for answer in refused:
-        assert_raw_problem(answer, 503, "service-unavailable")
+        assert_raw_problem(answer, 503, "too-many-connections")
     assert httpx.get(server.base_url + "/healthz", timeout=10).status_code == 200

@@ -33,12 +33,14 @@ def test_data_plane_errors_are_problems_in_both_languages(
     body_en = assert_problem(en, ja.status_code, code)
     assert en.headers["content-language"] == "en"
     assert body_en["type"] == body_ja["type"] and body_en["title"] != body_ja["title"]
+    assert body_en["detail"] != body_ja["detail"]  # the detail follows Accept-Language too
+    assert body_en["detail"].isascii() and not body_ja["detail"].isascii()
 
 
 def test_authenticated_errors_are_problems(gateway: Gateway) -> None:
     token = bearer(gateway.token("consumer"))
     dot = gateway.http.get("/api/secapi/v3/a/%2e%2e/b", headers=token)
-    assert_problem(dot, 400, "bad-request")
+    assert_problem(dot, 400, "unsafe-path")
     head = (
         "POST /api/secapi/v3/corporations HTTP/1.1\r\nHost: gw\r\n"
         f"Authorization: {token['Authorization']}\r\nContent-Length: {11 * 1024 * 1024}\r\n"
@@ -71,8 +73,15 @@ def test_admin_problems_carry_content_language_and_request_id(gateway: Gateway) 
     assert en.headers["content-language"] == "en"
     operator = bearer(gateway.token("operator"))
     missing = gateway.http.get("/admin/v1/apis/none/v1", headers=operator)
-    assert_problem(missing, 404, "not-found")
-    assert missing.headers["content-language"] == "en"  # the registry's messages are English
+    assert (
+        assert_problem(missing, 404, "not-found")["detail"] == "API none/v1 は登録されていません。"
+    )
+    assert missing.headers["content-language"] == "ja"  # registry messages follow the caller too
+    english = gateway.http.get(
+        "/admin/v1/apis/none/v1", headers={**operator, "Accept-Language": "en"}
+    )
+    assert assert_problem(english, 404, "not-found")["detail"] == "There is no API none/v1."
+    assert english.headers["content-language"] == "en"
 
 
 MALFORMED_ADMIN = [
@@ -158,7 +167,7 @@ def test_paths_that_are_not_utf8_are_400_and_never_forwarded(gateway: Gateway) -
         "/api/secapi/v3/a%c0%ae%c0%ae/b",
         "/api/secapi/v3/%ed%a0%80",
     ):
-        assert_problem(gateway.http.get(path, headers=token), 400, "bad-request")
+        assert_problem(gateway.http.get(path, headers=token), 400, "unsafe-path")
     fine = gateway.http.get("/api/secapi/v3/%E6%97%A5%EF%BF%BD", headers=token)
     assert fine.status_code == 200
     assert seen[-1].raw_path == "/secapi/v3/%E6%97%A5%EF%BF%BD"

@@ -10,12 +10,13 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 import pytest
-from fastapi import Header, HTTPException
+from fastapi import Header
 from httpx import ASGITransport, AsyncClient
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from gateway.admin import build_admin_app
+from gateway.problems import Refusal
 from registry.principal import Principal, Role
 from registry.service import RegistryService
 from registry.settings import load_settings
@@ -24,7 +25,7 @@ from registry.store import open_store
 
 def principal_from_header(x_test_as: Annotated[str | None, Header()] = None) -> Principal:
     if not x_test_as:
-        raise HTTPException(401, "a bearer token is required", {"WWW-Authenticate": "Bearer"})
+        raise Refusal("missing-token", headers={"WWW-Authenticate": "Bearer"})
     role, _, ident = x_test_as.partition(":")
     if role == "operator":
         return Principal(role=Role.OPERATOR, subject="test:operator")

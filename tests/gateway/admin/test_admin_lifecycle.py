@@ -34,7 +34,7 @@ async def test_register_publish_deprecate_retire(client: AsyncClient) -> None:
     assert (draft["slug"], draft["version"], draft["state"]) == ("maps", "v1", "draft")
     assert draft["lint"]["errors"] >= 1
     problem = assert_problem(await client.post(f"{V1}/publish", headers=AS_A), 409)
-    assert problem["type"].endswith("#refused")
+    assert problem["type"].endswith("#lint-errors")
 
     await register(client, "prov-a", "maps")  # the conformant document replaces the draft
     view = (await client.get(V1, headers=AS_A)).json()

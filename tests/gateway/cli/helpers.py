@@ -18,8 +18,11 @@ class Cli:
 
     database_url: str
 
-    def __call__(self, *args: str) -> Result:
+    def __call__(self, *args: str, lang: str | None = None) -> Result:
+        """`lang` sets LC_ALL for the run (None: the runner's own locale)."""
         env = {"TSUNAGU_DATABASE_URL": self.database_url}
+        if lang is not None:
+            env["LC_ALL"] = lang
         result = CliRunner().invoke(build_cli(), list(args), env=env)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception  # an uncaught error would be a traceback for the user
@@ -35,6 +38,6 @@ def one_error_line(result: Result) -> str:
     """The single stderr line a refused or bad command prints (and nothing on stdout)."""
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
+    assert lines[0].startswith(("エラー: ", "error: ")), lines[0]
     assert "Traceback" not in result.stderr
     return lines[0]

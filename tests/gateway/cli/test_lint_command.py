@@ -73,6 +73,10 @@ def test_a_huge_file_is_refused_without_reading_it_whole(cli: Cli, tmp_path: Pat
     with huge.open("wb") as out:
         out.truncate(64 * 1024 * 1024)  # sparse: no disk space used
     assert len(read_file(huge)) == MAX_BYTES + 1
-    result = cli("lint", str(huge))
+    result = cli("lint", str(huge), lang="ja_JP.UTF-8")
     assert result.exit_code == 2
-    assert "larger than 5 MiB" in one_error_line(result)
+    assert one_error_line(result) == (
+        "エラー: OpenAPI文書を受け付けられません：文書が 5 MiB を超えています（invalid-document）"
+    )
+    english = cli("lint", str(huge), lang="en_US.UTF-8")
+    assert "larger than 5 MiB (invalid-document)" in one_error_line(english)

@@ -74,9 +74,16 @@ def test_publish_is_refused_while_lint_errors_exist(
     cli: Cli, docs: dict[str, Path], provider: str
 ) -> None:
     register(cli, docs["bad"], provider)
-    refused = cli("api", "publish", "libraries", "v1")
+    refused = cli("api", "publish", "libraries", "v1", lang="ja_JP.UTF-8")
     assert refused.exit_code == 1
-    one_error_line(refused)
+    line = one_error_line(refused)
+    assert line.startswith("エラー: libraries/v1 には未解決のリントエラー")
+    assert line.endswith("（lint-errors）")
+    english = cli("api", "publish", "libraries", "v1", lang="en_US.UTF-8")
+    assert english.exit_code == 1
+    line = one_error_line(english)
+    assert line.startswith("error: Cannot publish libraries/v1: unresolved lint errors ")
+    assert line.endswith("(lint-errors)")
     register(cli, docs["good"], provider)  # replaces the draft
     published = cli.json("api", "publish", "libraries", "v1")
     assert published["state"] == "published"
@@ -221,7 +228,7 @@ def test_unreachable_database_is_one_line_exit_2(docs: dict[str, Path]) -> None:
     cli = Cli(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test?connect_timeout=2")
     result = cli("api", "list")
     assert result.exit_code == 2
-    assert "registry database unavailable" in one_error_line(result)
+    assert one_error_line(result).endswith("（store-unavailable）")
 
 
 def test_consumers_lists_apps_that_called_a_version(

@@ -17,11 +17,11 @@ TSUNAGU = str(Path(sys.executable).with_name("tsunagu"))
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
-        ("TSUNAGU_NOTICE_DAYS", "abc", "invalid setting TSUNAGU_NOTICE_DAYS"),
+        ("TSUNAGU_NOTICE_DAYS", "abc", "Invalid setting TSUNAGU_NOTICE_DAYS"),
         (
             "TSUNAGU_DATABASE_URL",
             "postgresql+psycopg://postgres@127.0.0.1:{port}/x",
-            "registry database unavailable",
+            "The registry database is unavailable",
         ),
     ],
 )
@@ -30,7 +30,7 @@ def test_bad_configuration_is_one_line_and_exit_2(
     tmp_path: Path, command: str, variable: str, value: str, expected: str
 ) -> None:
     value = value.format(port=free_port())  # a closed port, chosen at run time on each worker
-    env = {**os.environ, "TSUNAGU_VAR_DIR": str(tmp_path), variable: value}
+    env = {**os.environ, "TSUNAGU_VAR_DIR": str(tmp_path), variable: value, "LC_ALL": "en_US.UTF-8"}
     result = subprocess.run(
         [TSUNAGU, command, "--port", str(free_port_block(4))],  # the demo uses port+1..3 too
         env=env,

@@ -8,9 +8,16 @@ import string
 import pytest
 from prometheus_client import CollectorRegistry
 
-from gateway.metrics import GatewayMetrics, render_metrics
+from gateway.metrics import (
+    AUTH_REASONS,
+    UPSTREAM_CODES,
+    UPSTREAM_REASONS,
+    GatewayMetrics,
+    render_metrics,
+)
 from gateway.policies.metrics import MetricsPolicy
 from registry.models import VersionState
+from registry.problems import CATALOGUE
 from tests.gateway.ratelimit.factories import claims, exchange, route
 
 
@@ -114,3 +121,18 @@ def test_render_in_single_process_mode(metrics: GatewayMetrics) -> None:
     body, content_type = render_metrics(metrics)
     assert content_type.startswith("text/plain")
     assert b"tsunagu_ratelimit_fallback_total 1.0" in body
+
+
+def test_reason_sets_agree_with_the_catalogue(metrics: GatewayMetrics) -> None:
+    """Every advertised auth-failure reason is a catalogue code the data plane emits, and each
+    one is counted under its own name (regression: four advertised reasons never occurred)."""
+    auth = {code for code, kind in CATALOGUE.items() if kind.auth_failure}
+    assert auth == AUTH_REASONS
+    assert {"expired-token", "revoked-token", "invalid-api-key", "missing-token"} <= auth
+    assert set(UPSTREAM_CODES) <= set(CATALOGUE)
+    assert set(UPSTREAM_CODES.values()) == UPSTREAM_REASONS
+    policy = MetricsPolicy(metrics)
+    for code in sorted(auth):
+        finish(policy, CATALOGUE[code].status, entry=route(), error_code=code)
+        assert value(metrics, "tsunagu_auth_failures_total", reason=code) == 1.0
+    assert value(metrics, "tsunagu_auth_failures_total", reason="other") is None

@@ -67,9 +67,9 @@ async def test_a_failed_flush_keeps_every_count_for_the_next() -> None:
     recorder = Recorder(failures=1)
     policy = TrafficPolicy(recorder, no_compaction, clock=fixed_clock)
     call(policy, 200)
-    call(policy, 503, "service-unavailable")
+    call(policy, 503, "counters-unavailable")
     assert not await policy.flush_now()
     call(policy, 200)
     assert await policy.flush_now()
     assert recorder.column("app-1", "requests") == 3
-    assert [(e.code, e.count) for e in recorder.errors] == [("service-unavailable", 1)]
+    assert [(e.code, e.count) for e in recorder.errors] == [("counters-unavailable", 1)]

@@ -152,7 +152,18 @@ async def test_invalid_token(
         'Bearer realm="tsunagu", error="invalid_token", error_description="'
     )
     assert body(reply)["title"] == "アクセストークンが無効です"
+    assert (
+        body(reply)["detail"] == "アクセストークンが無効です（トークンの署名が正しくありません）。"
+    )
     assert header(reply, b"content-language") == "ja"
+    assert 'error_description="the token signature is invalid"' in challenge  # RFC 6750: ASCII
+    english = await policy.on_request(
+        exchange(headers={"Authorization": f"Bearer {head}.{payload}.AAAA"}, language="en")
+    )
+    assert english is not None
+    assert (
+        body(english)["detail"] == "The access token is not valid: the token signature is invalid."
+    )
 
 
 async def test_revoked_token_is_refused(
@@ -197,8 +208,8 @@ async def test_access_token_in_query_is_refused_even_beside_a_header(
     token = _token(ring, settings, ("jusho",))
     cases = [
         ({}, 401, "missing-token"),
-        ({"Authorization": "Bearer " + token}, 400, "bad-request"),
-        ({"X-API-Key": API_KEY}, 400, "bad-request"),
+        ({"Authorization": "Bearer " + token}, 400, "token-in-query"),
+        ({"X-API-Key": API_KEY}, 400, "token-in-query"),
     ]
     for headers, status, code in cases:
         query = f"city=tokyo&{name}={token}".encode()
@@ -243,7 +254,7 @@ async def test_api_key_is_refused_off_open_data_or_for_other_apis(
         exchange(headers={"X-API-Key": "tsk_nope"}, route=_route(open_data=True))
     )
     assert unknown is not None and unknown.status == 401
-    assert body(unknown)["type"].endswith("#invalid-token")
+    assert body(unknown)["type"].endswith("#invalid-api-key")
     other = await policy.on_request(
         exchange(headers={"X-API-Key": "tsk_other"}, route=_route(open_data=True))
     )

@@ -6,14 +6,15 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi import Request
-from starlette.exceptions import HTTPException
 
 from gateway.oauth.keys import KeyRing
 from gateway.oauth.principal import principal_from_bearer
 from gateway.oauth.tokens import TokenIssuer
 from gateway.oauth.verifier import TokenVerifier
+from gateway.problems import Refusal
 from registry.models import AppView
 from registry.principal import Role
+from registry.problems import CATALOGUE
 from registry.settings import Settings
 
 
@@ -64,16 +65,19 @@ async def test_refused_with_403(
     sandbox: bool,
 ) -> None:
     dependency = principal_from_bearer(verifier)
-    with pytest.raises(HTTPException) as caught:
+    with pytest.raises(Refusal) as caught:
         await dependency(_request(_bearer(ring, settings, scopes, sandbox)))
-    assert caught.value.status_code == 403
+    expected = "sandbox-token-on-platform" if sandbox else "no-platform-scope"
+    assert caught.value.code == expected and CATALOGUE[expected].status == 403
 
 
 @pytest.mark.parametrize("authorization", [None, "Basic abc", "Bearer not.a.token"])
 async def test_missing_or_invalid_is_401(
     verifier: TokenVerifier, authorization: str | None
 ) -> None:
-    with pytest.raises(HTTPException) as caught:
+    with pytest.raises(Refusal) as caught:
         await principal_from_bearer(verifier)(_request(authorization))
-    assert caught.value.status_code == 401
-    assert (caught.value.headers or {})["WWW-Authenticate"].startswith('Bearer realm="tsunagu"')
+    assert CATALOGUE[caught.value.code].status == 401
+    expected = "invalid-token" if authorization == "Bearer not.a.token" else "missing-token"
+    assert caught.value.code == expected
+    assert caught.value.headers["WWW-Authenticate"].startswith('Bearer realm="tsunagu"')

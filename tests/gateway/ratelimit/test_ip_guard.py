@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from gateway.policies.ip_guard import MAX_ADDRESSES, FailureWindow, IpRateLimitPolicy
+from gateway.policies.ip_guard import (
+    CLIENT_FAULTS,
+    MAX_ADDRESSES,
+    FailureWindow,
+    IpRateLimitPolicy,
+)
 from gateway.ratelimit.quota import Quota
+from registry.problems import CATALOGUE
 from registry.settings import Settings
 from tests.gateway.ratelimit.factories import (
     MINUTE_LEFT,
@@ -85,7 +91,7 @@ async def test_answers_the_platform_or_the_quota_caused_are_never_counted() -> N
         "rate-limited",
         "bad-gateway",
         "upstream-refused",
-        "service-unavailable",
+        "counters-unavailable",
         "gateway-timeout",
         "internal",
         None,
@@ -109,3 +115,12 @@ async def test_unknown_apis_have_their_own_higher_limit() -> None:
     refused = exchange(None, None, ip="198.51.100.4")
     assert await policy.on_request(refused) is not None
     assert headers_of(refused)["ratelimit-policy"] == '"ip-unknown-api";q=3;w=60'
+
+
+def test_every_refused_credential_and_malformed_request_is_a_client_fault() -> None:
+    """The guard follows the catalogue: expired, revoked tokens and bad API keys count too."""
+    auth = {code for code, kind in CATALOGUE.items() if kind.auth_failure}
+    assert auth | {"unsafe-path", "bad-request"} <= CLIENT_FAULTS
+    assert {"rate-limited", "bad-gateway", "counters-unavailable", "internal"}.isdisjoint(
+        CLIENT_FAULTS
+    )

@@ -111,9 +111,9 @@ async def test_fail_closed_plan_answers_503_while_redis_is_down() -> None:
         ex = exchange(strict, claims())
         reply = await limiter.on_request(ex)
         assert reply is not None and reply.status == 503
-        assert orjson.loads(reply.body)["type"].endswith("#service-unavailable")
+        assert orjson.loads(reply.body)["type"].endswith("#counters-unavailable")
         assert int(dict(reply.headers)[b"retry-after"]) >= 1
-        assert ex.error_code == "service-unavailable"
+        assert ex.error_code == "counters-unavailable"
         assert await limiter.on_request(exchange(route(), claims())) is None  # others: fallback
     finally:
         await counter.aclose()

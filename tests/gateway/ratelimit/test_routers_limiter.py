@@ -61,7 +61,9 @@ async def test_429_is_problem_json_with_headers() -> None:
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     assert refused.headers["x-ratelimit-remaining"] == "0"
     body = orjson.loads(refused.content)
-    assert body["title"] == "Rate limit exceeded" and body["status"] == 429
+    assert body["title"] == "Too many requests" and body["status"] == 429
+    assert body["type"].endswith("#too-many-requests")
+    assert refused.headers["content-language"] == "en" and "2 per 1 minute" in body["detail"]
 
 
 @pytest.mark.redis

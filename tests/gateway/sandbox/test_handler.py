@@ -151,7 +151,8 @@ async def test_valid_post_gets_a_synthesised_201() -> None:
 async def test_unknown_path_and_method() -> None:
     missing, exchange = await call("GET", "/nowhere")
     assert missing.status == 404
-    assert exchange.error_code == "not-found"
+    assert exchange.error_code == "operation-not-found"
+    assert "/nowhere" in missing.json()["detail"]
     wrong, _ = await call("PATCH", "/corporations/1000012345678")
     assert wrong.status == 405
     assert wrong.header("allow") == "GET, DELETE, HEAD"
@@ -191,7 +192,7 @@ async def test_a_broken_document_is_an_internal_problem_not_a_crash() -> None:
     response, exchange = await call("GET", "/tree", document=document)
     assert response.status == 500
     assert "Missing" in response.json()["detail"]
-    assert exchange.error_code == "internal"
+    assert exchange.error_code == "sandbox-unservable"
     document = houjin()
     document["paths"]["/corporations/search"]["get"]["parameters"][0]["schema"] = {
         "type": "string",

@@ -173,3 +173,10 @@ def test_31_body_and_form_coercion(f: SandboxIndex) -> None:
     errors = body_errors(f, b"name=x&capacity=0", form, "/facilities")
     assert [e["pointer"] for e in errors] == ["/capacity"]
     assert body_errors(f, b"", form, "/facilities") == []  # requestBody not required
+
+
+def test_pattern_messages_show_the_pattern_as_written(h: SandboxIndex) -> None:
+    """Regression: messages quoted the pattern's repr, so `^\\d{7}$` read `^\\\\d{7}$`."""
+    errors = body_errors(h, {**NEW, "postal_code": "100-0001"})
+    assert [e["pointer"] for e in errors] == ["/postal_code"]
+    assert errors[0]["message"] == '"100-0001" does not match the pattern ^\\d{7}$'

@@ -28,7 +28,9 @@ JAPANESE = {
 
 def test_intake_error_is_invalid_input() -> None:
     assert issubclass(IntakeError, InvalidInput)
-    assert IntakeError.exit_code == 2
+    error = IntakeError("document is not valid UTF-8")
+    assert (error.code, error.status, error.exit_code) == ("invalid-document", 400, 2)
+    assert error.message_in("ja") == "OpenAPI文書を受け付けられません：document is not valid UTF-8"
 
 
 def test_the_billion_laughs_bomb_is_refused_before_expansion() -> None:

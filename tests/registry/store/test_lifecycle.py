@@ -41,7 +41,7 @@ def test_registering_a_draft_again_replaces_it(svc: RegistryService) -> None:
 def test_explicit_slug_wins_and_is_validated(svc: RegistryService) -> None:
     result = svc.register(PROVIDER_A, "digital", as_yaml(openapi()), UP, slug="tosho")
     assert result.slug == "tosho"
-    with pytest.raises(InvalidInput, match="slug"):
+    with pytest.raises(InvalidInput, match="Slug"):
         svc.register(PROVIDER_A, "digital", as_yaml(openapi()), UP, slug="Not A Slug")
 
 
@@ -149,7 +149,7 @@ def test_successor_must_be_another_published_version(svc: RegistryService) -> No
     published(svc)
     svc.register(PROVIDER_A, "digital", as_yaml(openapi(version="2.0.0")), UP)
     for successor in ("v2", "v1", "v3"):  # a draft, itself, missing
-        with pytest.raises(Refused, match="successor"):
+        with pytest.raises(Refused, match="Successor"):
             svc.deprecate(PROVIDER_A, "libraries", "v1", date(2026, 1, 1), successor=successor)
     svc.publish(PROVIDER_A, "libraries", "v2")
     view = svc.deprecate(PROVIDER_A, "libraries", "v1", date(2026, 1, 1), successor="v2")

@@ -38,8 +38,11 @@ def service(tmp_path: Path, allow: str | None = None) -> RegistryService:
 )
 def test_internal_upstreams_are_refused_and_nothing_is_stored(tmp_path: Path, url: str) -> None:
     svc = service(tmp_path)
-    with pytest.raises(InvalidInput, match="TSUNAGU_UPSTREAM_ALLOW"):
+    with pytest.raises(InvalidInput, match="TSUNAGU_UPSTREAM_ALLOW") as refused:
         svc.register(OPERATOR, "digital", POSTAL, url)
+    assert refused.value.code == "upstream-not-allowed"
+    assert refused.value.message_in("ja").startswith("上流のホスト ")
+    assert "TSUNAGU_UPSTREAM_ALLOW で許可できます" in refused.value.message_in("ja")
     assert svc.list_apis(OPERATOR) == []
 
 
