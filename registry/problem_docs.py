@@ -91,6 +91,8 @@ NOTES: Mapping[str, str] = {
     "header-fields-too-large": "Over `TSUNAGU_MAX_HEADER_BYTES` (32 KiB) or "
     "`TSUNAGU_MAX_HEADER_COUNT` (100) fields, checked while the headers arrive; the "
     "connection is closed.",
+    "portal-building": "The gateway has started but has not finished its first portal build "
+    "(`TSUNAGU_PORTAL_AUTOBUILD`); `Retry-After` says when to try again.",
     "too-many-connections": "The worker process already holds `TSUNAGU_MAX_CONNECTIONS` "
     "(1,024) connections: the new one is answered at once and closed.",
     "gone": "The version was retired, or its sunset (00:00 JST on the announced date) has "

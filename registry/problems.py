@@ -55,6 +55,7 @@ ProblemCode = Literal[
     "upstream-refused",
     "counters-unavailable",
     "too-many-connections",
+    "portal-building",
     "gateway-timeout",
     # registry (admin API and CLI)
     "provider-exists",
@@ -472,6 +473,15 @@ _ENTRIES = (
             "利用回数の集計が一時的に利用できないため、このAPIはリクエストを受け付けません。",
             "Rate-limit counters are unavailable and this API does not accept requests "
             "without them.",
+        ),
+    ),
+    _k(
+        "portal-building",
+        503,
+        ("開発者ポータルを準備中です", "The developer portal is being built"),
+        (
+            "開発者ポータルを準備しています。数秒後にもう一度お試しください。",
+            "The developer portal is being built; try again in a few seconds.",
         ),
     ),
     _k(
