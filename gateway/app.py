@@ -289,7 +289,7 @@ def background_services(runtime: Runtime) -> BackgroundServices:
 
 def portal_rebuild(runtime: Runtime) -> list[Hooks]:
     """The developer portal's builder, unless TSUNAGU_PORTAL_AUTOBUILD is off. Every instance
-    serves its own build, so it is not a once-across-instances service (ADR 0016)."""
+    serves its own build, so it is not a once-across-instances service (ADR 0017)."""
     portal = runtime.portal
     return [] if portal is None else [Hooks("portal-rebuilder", portal.start, portal.stop)]
 
