@@ -54,8 +54,8 @@ ProblemCode = Literal[
     "bad-gateway",
     "upstream-refused",
     "counters-unavailable",
-    "too-many-connections",
     "portal-building",
+    "too-many-connections",
     "gateway-timeout",
     # registry (admin API and CLI)
     "provider-exists",

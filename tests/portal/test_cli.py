@@ -37,7 +37,10 @@ def test_build_never_replaces_something_that_is_not_a_site(tmp_path: Path, kind:
         out.write_text("keep me")
     result = cli(env, "portal", "build", "--out", str(out), check=False)
     assert result.returncode == 1
-    assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+    assert (
+        result.stderr.startswith(("エラー: ", "error: "))
+        and len(result.stderr.strip().splitlines()) == 1
+    )
     kept = out / "notes.txt" if kind == "directory" else out
     assert kept.read_text() == "keep me"
 
@@ -46,4 +49,4 @@ def test_bad_settings_are_bad_input(tmp_path: Path) -> None:
     env = {"TSUNAGU_DATABASE_URL": "mysql://nobody@127.0.0.1/x"}
     result = cli(env, "portal", "build", "--out", str(tmp_path / "s"), check=False)
     assert result.returncode == 2
-    assert result.stderr.startswith("error: ")
+    assert result.stderr.startswith(("エラー: ", "error: "))

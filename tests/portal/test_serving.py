@@ -59,12 +59,12 @@ def test_a_missing_page_is_problem_json_or_the_html_404_page(portal_server: Port
     assert status == 404
     assert headers["content-type"] == "application/problem+json"
     problem = json.loads(body)
-    assert problem["type"].endswith("/portal/errors/#not-found") and problem["request_id"]
+    assert problem["type"].endswith("/portal/errors/#page-not-found") and problem["request_id"]
     status, headers, body = portal_server.get("/portal/nope/", {"Accept": "text/html"})
     assert status == 404 and headers["content-type"].startswith("text/html")
     assert "ページが見つかりません" in body.decode()
     status, headers, body = portal_server.get("/portal/nope", {"Accept-Language": "en"})
-    assert json.loads(body)["detail"] == "No such page in the developer portal."
+    assert json.loads(body)["detail"] == "There is no page /portal/nope."
 
 
 @pytest.mark.parametrize(
