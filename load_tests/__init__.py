@@ -1,5 +1,4 @@
 """Benchmark harness: the gateway against nginx and HAProxy, as same-run ratios (`make bench`).
 
-Design and goals: /work/shared/design/reference/PERFORMANCE-PROBE.md §4-§6; usage and the latest
-figures: load_tests/README.md. The entry point is `python -m load_tests.bench`.
+Goals, usage and the latest figures: load_tests/README.md. The entry point is `python -m load_tests.bench`.
 """
