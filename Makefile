@@ -2,21 +2,30 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two install stamps: `make run` needs only the project (RUN_STAMP); the test extras (pytest,
+# ruff, mypy, Playwright, …) come with STAMP, which every checking target depends on.
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 
 .PHONY: help run test lint typecheck fmt bench portal clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
-$(STAMP): pyproject.toml
-	test -d $(VENV) || $(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): pyproject.toml $(RUN_STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP) ## start the demo (SQLite + in-memory limits) on http://127.0.0.1:8000
-	$(BIN)/tsunagu demo
+run: $(RUN_STAMP) ## start the demo (SQLite + in-memory limits) on http://127.0.0.1:8000 (PORT=8080 for another)
+	$(BIN)/tsunagu demo --port $(PORT)
 
 test: $(STAMP) ## ruff + mypy + import-linter + pytest (the whole suite)
 	$(BIN)/ruff check .
