@@ -5,6 +5,11 @@ A thin door onto `RegistryService`, the same code path the admin API uses. Exit 
 invalid arguments, unreachable store), always with one line on stderr and never a traceback.
 
 `serve` and `demo` live in `gateway.cli_serve`, which registers them on the root app.
+
+Start-up stays light (`tsunagu --help` well under 0.3 s): a `cli*` module imports only typer,
+the standard library and small registry modules at the top; anything heavier (the store and
+SQLAlchemy, the linter, settings, uvicorn, the portal build) is imported inside the command
+function that uses it. `tests/gateway/cli/test_startup.py` keeps it that way.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,13 +29,10 @@ from gateway import cli_portal, cli_serve
 from gateway.cli_errors import reported, say_error
 from gateway.cli_output import OutputFormat
 from registry.errors import InvalidInput
-from registry.intake import load_document
-from registry.intake.limits import MAX_BYTES
-from registry.lint import lint_document, report_to_json
-from registry.principal import cli_operator
-from registry.service import RegistryService
-from registry.settings import load_settings
-from registry.store import open_store
+
+if TYPE_CHECKING:
+    from registry.principal import Principal
+    from registry.service import RegistryService
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -45,6 +47,10 @@ Version = Annotated[str, typer.Argument(help="the major version, e.g. v1")]
 @contextmanager
 def registry() -> Iterator[RegistryService]:
     """The service over the configured store (TSUNAGU_DATABASE_URL), closed afterwards."""
+    from registry.service import RegistryService
+    from registry.settings import load_settings
+    from registry.store import open_store
+
     with reported():
         settings = load_settings()
         store = open_store(settings)
@@ -54,9 +60,18 @@ def registry() -> Iterator[RegistryService]:
             store.dispose()
 
 
+def operator() -> Principal:
+    """The CLI acts as the operator (whoever can reach the store's database can anyway)."""
+    from registry.principal import cli_operator
+
+    return cli_operator()
+
+
 def read_file(path: Path) -> bytes:
     """At most one byte more than the intake accepts, so a huge file (or /dev/zero) is refused
     by the size check without being read whole."""
+    from registry.intake.limits import MAX_BYTES
+
     try:
         with path.open("rb") as source:
             return source.read(MAX_BYTES + 1)
@@ -77,6 +92,9 @@ def parse_day(value: str, option: str) -> date:
 
 def lint(file: Path, fmt: Fmt = OutputFormat.TEXT) -> None:
     """Conformance report of an OpenAPI document; exit 1 when it has error findings."""
+    from registry.intake import load_document
+    from registry.lint import lint_document, report_to_json
+
     with reported():
         report = lint_document(load_document(read_file(file)))
     out.emit(fmt, report_to_json(report), out.lint_lines(report))
@@ -96,7 +114,7 @@ def provider_add(
     """Add an API provider (a ministry or department)."""
     with registry() as svc:
         provider = svc.add_provider(
-            cli_operator(), provider_id, name_ja, name_en, contact, notice_days=notice_days
+            operator(), provider_id, name_ja, name_en, contact, notice_days=notice_days
         )
     data = out.provider_json(provider)
     out.emit(fmt, data, out.mapping_lines(data))
@@ -112,14 +130,14 @@ def api_register(
     """Store a draft version from an OpenAPI document (lint errors do not block the draft)."""
     with registry() as svc:
         document = read_file(file)
-        result = svc.register(cli_operator(), provider, document, upstream, slug=slug)
+        result = svc.register(operator(), provider, document, upstream, slug=slug)
     out.emit(fmt, out.register_json(result), out.register_lines(result))
 
 
 def api_publish(slug: Slug, version: Version, fmt: Fmt = OutputFormat.TEXT) -> None:
     """Publish a draft; refused while its lint report has errors."""
     with registry() as svc:
-        view = svc.publish(cli_operator(), slug, version)
+        view = svc.publish(operator(), slug, version)
     out.emit(fmt, out.version_json(view), out.version_lines(view))
 
 
@@ -136,14 +154,14 @@ def api_deprecate(
     with reported():
         day = parse_day(sunset, "--sunset")
     with registry() as svc:
-        view = svc.deprecate(cli_operator(), slug, version, day, successor=successor, note=note)
+        view = svc.deprecate(operator(), slug, version, day, successor=successor, note=note)
     out.emit(fmt, out.version_json(view), out.version_lines(view))
 
 
 def api_retire(slug: Slug, version: Version, fmt: Fmt = OutputFormat.TEXT) -> None:
     """Retire a version: the gateway answers 410 from then on."""
     with registry() as svc:
-        view = svc.retire(cli_operator(), slug, version)
+        view = svc.retire(operator(), slug, version)
     out.emit(fmt, out.version_json(view), out.version_lines(view))
 
 
@@ -156,21 +174,21 @@ def api_waive(
 ) -> None:
     """Record an operator waiver for one conformance rule of a version."""
     with registry() as svc:
-        view = svc.waive(cli_operator(), slug, version, rule, reason)
+        view = svc.waive(operator(), slug, version, rule, reason)
     out.emit(fmt, out.version_json(view), out.version_lines(view))
 
 
 def api_list(fmt: Fmt = OutputFormat.TEXT) -> None:
     """Every API version with its state, provider, publication and sunset."""
     with registry() as svc:
-        rows = svc.list_apis(cli_operator())
+        rows = svc.list_apis(operator())
     out.emit(fmt, out.summaries_json(rows), out.summaries_lines(rows))
 
 
 def api_consumers(slug: Slug, version: Version, fmt: Fmt = OutputFormat.TEXT) -> None:
     """Apps that called a version, with their last call and call count."""
     with registry() as svc:
-        rows = svc.consumers(cli_operator(), slug, version)
+        rows = svc.consumers(operator(), slug, version)
     out.emit(fmt, out.consumers_json(rows), out.consumers_lines(rows))
 
 
@@ -184,7 +202,7 @@ def app_create(
     """Create an app (OAuth client); its secret is printed this once only."""
     grants = [s for s in re.split(r"[\s,]+", scopes) if s]
     with registry() as svc:
-        created = svc.create_app(cli_operator(), name, owner, grants, sandbox)
+        created = svc.create_app(operator(), name, owner, grants, sandbox)
     out.emit(fmt, out.created_app_json(created), out.created_app_lines(created))
 
 
@@ -196,7 +214,7 @@ def app_api_key(
     """Issue an API key (X-API-Key header) for open-data APIs; it is printed this once only."""
     slugs = [s for s in re.split(r"[\s,]+", apis) if s]
     with registry() as svc:
-        key = svc.create_api_key(cli_operator(), client_id, slugs)
+        key = svc.create_api_key(operator(), client_id, slugs)
     document = {"api_key": key, "client_id": client_id, "apis": slugs}
     out.emit(fmt, document, [f"api_key: {key}", "The key is shown only this once; store it now."])
 

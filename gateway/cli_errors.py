@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from typing import NoReturn
 
 import typer
-from pydantic import ValidationError
 
 from registry.errors import RegistryError
 from registry.problems import CATALOGUE, Language, Param, ProblemCode
@@ -55,6 +54,8 @@ def refuse(code: ProblemCode, exit_code: int, **params: Param) -> NoReturn:
 @contextmanager
 def reported() -> Iterator[None]:
     """Turns the errors the CLI expects into one stderr line and its exit code."""
+    from pydantic import ValidationError  # not at the top: the CLI starts without pydantic
+
     try:
         yield
     except RegistryError as exc:

@@ -11,20 +11,20 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from registry.lint import report_lines
-from registry.models import (
-    ApiSummary,
-    ApiVersionView,
-    ConsumerRow,
-    CreatedApp,
-    LintReport,
-    Provider,
-    RegisterResult,
-)
+if TYPE_CHECKING:  # imported when rendering, not when the CLI starts (gateway/cli.py)
+    from registry.models import (
+        ApiSummary,
+        ApiVersionView,
+        ConsumerRow,
+        CreatedApp,
+        LintReport,
+        Provider,
+        RegisterResult,
+    )
 
 
 class OutputFormat(StrEnum):
@@ -87,6 +87,8 @@ def lint_counts(report: LintReport) -> dict[str, int]:
 
 
 def lint_lines(report: LintReport) -> list[str]:
+    from registry.lint import report_lines
+
     return report_lines(report)
 
 

@@ -12,8 +12,6 @@ import typer
 from gateway import cli_output as out
 from gateway.cli_errors import fail, reported
 from gateway.cli_output import OutputFormat
-from portal.build import PortalBuildError, build_from_settings
-from registry.settings import load_settings
 
 Out = Annotated[
     Path | None,
@@ -26,6 +24,9 @@ Fmt = Annotated[
 
 def build(out_dir: Out = None, fmt: Fmt = OutputFormat.TEXT) -> None:
     """Build the developer portal from the registry (MkDocs, strict mode)."""
+    from portal.build import PortalBuildError, build_from_settings  # not at start (gateway/cli.py)
+    from registry.settings import load_settings
+
     with reported():
         settings = load_settings()
         target = out_dir if out_dir is not None else settings.var_dir / "portal"

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
 
 from gateway.cli_errors import fail, reported
-from gateway.edge.protocol import BoundedHttpToolsProtocol
-from registry.settings import Settings, load_settings
-from registry.store import open_store
+
+if TYPE_CHECKING:  # the server's modules load when a command runs, not at start (gateway/cli.py)
+    from registry.settings import Settings
 
 Host = Annotated[str, typer.Option("--host", help="Interface to listen on.")]
 Port = Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")]
@@ -22,6 +21,11 @@ Workers = Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker p
 
 def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> None:
     """Serve the gateway, the OAuth server and the admin API until interrupted."""
+    import uvicorn
+
+    from gateway.edge.protocol import BoundedHttpToolsProtocol
+    from registry.settings import load_settings
+
     with reported():
         settings = load_settings()
         prepare(settings, workers)
@@ -41,6 +45,8 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> 
 
 def prepare(settings: Settings, workers: int) -> None:
     """Migrate once before the workers start, and set up multiprocess metrics for N workers."""
+    from registry.store import open_store
+
     open_store(settings).dispose()
     if workers > 1:
         directory = (settings.var_dir / "prometheus").resolve()
@@ -53,6 +59,7 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Seed demo providers and APIs with real upstream servers, then serve them."""
     from gateway.demo.run import main
     from gateway.demo.seed import DemoError
+    from registry.settings import load_settings
 
     with reported():
         settings = load_settings()

@@ -7,16 +7,16 @@ coloured on a terminal; `--format json` has stable keys (CONTRACT.md).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from gateway import cli_output as out
-from gateway.cli import Fmt, registry
+from gateway.cli import Fmt, operator, registry
 from gateway.cli_output import OutputFormat
-from registry.principal import cli_operator
-from registry.usage.operations import parse_period
-from registry.usage.stats import VersionStats
+
+if TYPE_CHECKING:  # loaded when the command runs, not at start (gateway/cli.py)
+    from registry.usage.stats import VersionStats
 
 
 def status(
@@ -25,8 +25,10 @@ def status(
     fmt: Fmt = OutputFormat.TEXT,
 ) -> None:
     """Requests, apps, errors, latency against the objective and attention, per API version."""
+    from registry.usage.operations import parse_period
+
     with registry() as svc:
-        rows = svc.status(cli_operator(), slug, parse_period(since))
+        rows = svc.status(operator(), slug, parse_period(since))
     document = {"since": since, "versions": [stats_json(r) for r in rows]}
     if fmt is OutputFormat.JSON:
         out.emit_json(document)

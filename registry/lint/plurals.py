@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
-import inflect
-from english_words import get_english_words_set
+if TYPE_CHECKING:  # inflect takes over a second to import: loaded on the first plural question
+    import inflect
 
 _FUNCTION_WORDS = frozenset(
     {
@@ -102,12 +103,16 @@ _WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 @cache
 def _engine() -> inflect.engine:
+    import inflect
+
     return inflect.engine()
 
 
 @cache
 def _english_words() -> frozenset[str]:
     """Webster's Second International word list (235,000 words, lower case)."""
+    from english_words import get_english_words_set
+
     return frozenset(get_english_words_set(["web2"], lower=True))
 
 
