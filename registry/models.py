@@ -97,7 +97,9 @@ class ApiVersionView(Frozen):
     provider_id: str
     state: VersionState
     title: str
-    upstream_url: str
+    # None (and the document's `servers` aimed at the gateway) for anyone but an operator and
+    # the version's own provider: a ministry's upstream address is not another's business.
+    upstream_url: str | None
     document: Mapping[str, Any]
     lint: LintReport
     waivers: tuple[Waiver, ...] = ()

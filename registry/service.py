@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from registry import apps, lifecycle
+from registry import apps, lifecycle, urls
 from registry.address_policy import UpstreamGuard
 from registry.clock import Clock, utc_now
 from registry.errors import Forbidden, InvalidInput, NotFound, Refused
@@ -283,7 +283,10 @@ class RegistryService(apps.AppOperations, StatusOperations):
 
     def get_version(self, principal: Principal, slug: str, version: str) -> ApiVersionView:
         with self.store.read() as unit:
-            return lifecycle.with_listing(_visible(unit, principal, slug, version))
+            view = lifecycle.with_listing(_visible(unit, principal, slug, version))
+        if principal.may_act_for(view.provider_id):
+            return view
+        return _without_upstream(view, self.settings.public_url)
 
     def consumers(self, principal: Principal, slug: str, version: str) -> list[ConsumerRow]:
         with self.store.read() as unit:
@@ -311,6 +314,14 @@ def _require_operator(principal: Principal, what: Text) -> None:
 
 def _sees_drafts_of(principal: Principal, provider_id: str) -> bool:
     return principal.role is not Role.DEVELOPER and principal.may_act_for(provider_id)
+
+
+def _without_upstream(view: ApiVersionView, public_url: str) -> ApiVersionView:
+    """The version as another provider or a developer sees it: no upstream URL, and the
+    document's `servers` (which may name the upstream) replaced by the gateway's base URL."""
+    document = dict(view.document)
+    document["servers"] = [{"url": urls.api_base_url(public_url, view.slug, view.version)}]
+    return view.model_copy(update={"upstream_url": None, "document": document})
 
 
 def _visible(unit: Unit, principal: Principal, slug: str, version: str) -> ApiVersionView:
