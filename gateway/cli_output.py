@@ -179,14 +179,24 @@ def consumers_json(rows: Sequence[ConsumerRow]) -> list[dict[str, Any]]:
             "owner": r.owner,
             "last_call": iso(r.last_call),
             "count": r.count,
+            "statuses": dict(r.statuses),
         }
         for r in rows
     ]
 
 
 def consumers_lines(rows: Sequence[ConsumerRow]) -> list[str]:
-    headers = ("CLIENT_ID", "APP", "OWNER", "LAST_CALL", "COUNT")
-    return table(headers, [(r.client_id, r.app, r.owner, r.last_call, r.count) for r in rows])
+    """One row per app; the status columns (2xx, 3xx, 4xx, 429, 5xx) add up to COUNT (for
+    calls counted since migration 0004: older ones have no breakdown)."""
+    from registry.models import STATUS_CLASSES
+
+    headers = ("CLIENT_ID", "APP", "OWNER", "LAST_CALL", "COUNT", *STATUS_CLASSES)
+    classes = STATUS_CLASSES
+    body = [
+        [r.client_id, r.app, r.owner, r.last_call, r.count, *map(r.statuses.get, classes)]
+        for r in rows
+    ]
+    return table(headers, body)
 
 
 def created_app_json(app: CreatedApp) -> dict[str, Any]:

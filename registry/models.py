@@ -216,14 +216,29 @@ class CreatedApp(Frozen):
     sandbox: bool
 
 
+# The status classes `api consumers` breaks calls down by: 429 on its own (the app hit its
+# limit), so "4xx" is every other client error and the classes add up to the count.
+STATUS_CLASSES: tuple[str, ...] = ("2xx", "3xx", "4xx", "429", "5xx")
+
+
+def status_class(status: int) -> str | None:
+    """The class a response status is counted in (None outside 200–599)."""
+    if status == 429:
+        return "429"
+    name = f"{status // 100}xx"
+    return name if name in STATUS_CLASSES else None
+
+
 class UsageRow(Frozen):
-    """Calls counted by the gateway for one app and version since its last flush."""
+    """Calls counted by the gateway for one app and version since its last flush: every
+    authenticated call, whatever its answer; `statuses` breaks `count` down by class."""
 
     client_id: str
     slug: str
     version: str
     count: int
     last_call: datetime
+    statuses: Mapping[str, int] = Field(default_factory=dict)  # STATUS_CLASSES -> count
 
 
 class ConsumerRow(Frozen):
@@ -232,6 +247,7 @@ class ConsumerRow(Frozen):
     owner: str
     last_call: datetime
     count: int
+    statuses: Mapping[str, int]  # every one of STATUS_CLASSES, 0 when none
 
 
 def sunset_instant(day: date) -> datetime:

@@ -1,12 +1,14 @@
 """Usage policy: counts calls per app and API version in memory, flushes them to the registry.
 
-`on_complete` counts authenticated exchanges that the gateway did not refuse itself (no
-`error_code`: the call reached the upstream or the sandbox). Counts are kept per app, version
+`on_complete` counts every authenticated exchange, whatever its answer: a 429, a 502 from a
+dead upstream or a 403 for a missing scope is still an app calling the version, and the
+change notices reach the apps `tsunagu api consumers` lists. Counts are kept per app, version
 and Japan calendar day (the registry's roll-up grain, so a flush spanning midnight JST splits
-correctly) with the latest call time. A background task flushes every `interval_seconds` by
-calling `flush` in a worker thread (`asyncio.to_thread`): it writes to the database and must
-never run on the event loop. A failed flush keeps its counts for the next interval; `stop()`
-flushes what is left. `tsunagu api consumers` therefore lags by at most one interval.
+correctly) by status class (`registry.models.STATUS_CLASSES`), with the latest call time. A
+background task flushes every `interval_seconds` by calling `flush` in a worker thread
+(`asyncio.to_thread`): it writes to the database and must never run on the event loop. A
+failed flush keeps its counts for the next interval; `stop()` flushes what is left.
+`tsunagu api consumers` therefore lags by at most one interval.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from gateway.pipeline import Exchange, Reply
-from registry.models import UsageRow
+from registry.models import STATUS_CLASSES, UsageRow, status_class
 
 log = logging.getLogger(__name__)
 JST_OFFSET = 9 * 3600
 Key = tuple[str, str, str, int]  # client id, slug, version, JST day number
+# A pending entry: [count, last call (unix seconds), then one count per STATUS_CLASSES].
+_COUNT, _LAST, _FIRST_CLASS = 0, 1, 2
+_CLASS_INDEX = {name: _FIRST_CLASS + i for i, name in enumerate(STATUS_CLASSES)}
 
 
 class UsagePolicy:
@@ -41,7 +46,7 @@ class UsagePolicy:
         self._flush = flush
         self._interval = interval_seconds
         self._clock = clock
-        self._pending: dict[Key, list[float]] = {}  # key -> [count, last call (unix seconds)]
+        self._pending: dict[Key, list[float]] = {}
         self._task: asyncio.Task[None] | None = None
 
     async def on_request(self, exchange: Exchange) -> Reply | None:
@@ -49,16 +54,18 @@ class UsagePolicy:
 
     def on_complete(self, exchange: Exchange) -> None:
         claims, route = exchange.claims, exchange.route
-        if claims is None or route is None or exchange.error_code is not None:
+        if claims is None or route is None:
             return
         now = self._clock()
         key = (claims.client_id, route.slug, route.version, int((now + JST_OFFSET) // 86_400))
         entry = self._pending.get(key)
         if entry is None:
-            self._pending[key] = [1, now]
-        else:
-            entry[0] += 1
-            entry[1] = now
+            entry = self._pending[key] = [0.0, now, *(0.0 for _ in STATUS_CLASSES)]
+        entry[_COUNT] += 1
+        entry[_LAST] = now
+        index = _CLASS_INDEX.get(status_class(exchange.status) or "")
+        if index is not None:
+            entry[index] += 1
 
     def start(self) -> None:
         if self._task is None:
@@ -83,10 +90,11 @@ class UsagePolicy:
                 client_id=client_id,
                 slug=slug,
                 version=version,
-                count=int(count),
-                last_call=datetime.fromtimestamp(last, UTC),
+                count=int(entry[_COUNT]),
+                last_call=datetime.fromtimestamp(entry[_LAST], UTC),
+                statuses={name: int(entry[i]) for name, i in _CLASS_INDEX.items() if entry[i]},
             )
-            for (client_id, slug, version, _), (count, last) in taken.items()
+            for (client_id, slug, version, _), entry in taken.items()
         ]
         try:
             await asyncio.to_thread(self._flush, rows)
@@ -97,13 +105,15 @@ class UsagePolicy:
         return True
 
     def _restore(self, taken: dict[Key, list[float]]) -> None:
-        for key, (count, last) in taken.items():
+        for key, counts in taken.items():
             entry = self._pending.get(key)
             if entry is None:
-                self._pending[key] = [count, last]
-            else:
-                entry[0] += count
-                entry[1] = max(entry[1], last)
+                self._pending[key] = counts
+                continue
+            for index, value in enumerate(counts):
+                if index != _LAST:
+                    entry[index] += value
+            entry[_LAST] = max(entry[_LAST], counts[_LAST])
 
     async def _run(self) -> None:
         while True:

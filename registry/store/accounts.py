@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from registry.errors import NotFound
 from registry.models import (
+    STATUS_CLASSES,
     ApiKeyView,
     AppView,
     ConsumerRow,
@@ -32,6 +33,7 @@ from registry.store.tables import (
 )
 
 JST = timezone(timedelta(hours=9))
+_COLUMN = {name: f"status_{name}" for name in STATUS_CLASSES}  # "2xx" -> status_2xx
 SERVED_STATES = (VersionState.PUBLISHED, VersionState.DEPRECATED, VersionState.RETIRED)
 
 
@@ -65,6 +67,7 @@ class AccountsUnit:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         # one key order for every writer, so two flushing gateways cannot deadlock each other
         for row in sorted(rows, key=lambda r: (r.client_id, r.slug, r.version, r.last_call)):
+            by_class = {_COLUMN[c]: row.statuses.get(c, 0) for c in STATUS_CLASSES}
             stmt = insert(UsageCountRow).values(
                 client_id=row.client_id,
                 slug=row.slug,
@@ -72,20 +75,26 @@ class AccountsUnit:
                 day=row.last_call.astimezone(JST).date(),
                 count=row.count,
                 last_call=row.last_call,
+                **by_class,
             )
             excluded = stmt.excluded
+            added = {
+                name: getattr(UsageCountRow, name) + excluded[name] for name in ("count", *by_class)
+            }
             stmt = stmt.on_conflict_do_update(
                 index_elements=["client_id", "slug", "version", "day"],
                 set_={
-                    "count": UsageCountRow.count + excluded.count,
+                    **added,
                     "last_call": _later(dialect, UsageCountRow.last_call, excluded.last_call),
                 },
             )
             self.session.execute(stmt)
 
     def consumers(self, slug: str, version: str) -> list[ConsumerRow]:
-        """Apps that called the version, with their latest call and total count; busiest first."""
+        """Apps that called the version, with their latest call, total count and the count by
+        status class; busiest first."""
         total = func.sum(UsageCountRow.count).label("total")
+        by_class = [func.sum(getattr(UsageCountRow, _COLUMN[c])) for c in STATUS_CLASSES]
         stmt = (
             select(
                 AppRow.client_id,
@@ -93,6 +102,7 @@ class AccountsUnit:
                 AppRow.owner,
                 func.max(UsageCountRow.last_call),
                 total,
+                *by_class,
             )
             .join(AppRow, AppRow.client_id == UsageCountRow.client_id)
             .where(UsageCountRow.slug == slug, UsageCountRow.version == version)
@@ -100,9 +110,31 @@ class AccountsUnit:
             .order_by(total.desc(), AppRow.client_id)
         )
         return [
-            ConsumerRow(client_id=cid, app=name, owner=owner, last_call=last, count=int(count))
-            for cid, name, owner, last, count in self.session.execute(stmt)
+            ConsumerRow(
+                client_id=cid,
+                app=name,
+                owner=owner,
+                last_call=last,
+                count=int(count),
+                statuses={c: int(n) for c, n in zip(STATUS_CLASSES, classes, strict=True)},
+            )
+            for cid, name, owner, last, count, *classes in self.session.execute(stmt)
         ]
+
+    def apps_that_called(self, slug: str, version: str, since: datetime) -> list[str]:
+        """Client ids of the apps that called the version at or after `since` (any answer,
+        429 and 5xx included), sorted: whom a change to the version concerns."""
+        stmt = (
+            select(UsageCountRow.client_id)
+            .where(
+                UsageCountRow.slug == slug,
+                UsageCountRow.version == version,
+                UsageCountRow.last_call >= since,
+            )
+            .distinct()
+            .order_by(UsageCountRow.client_id)
+        )
+        return list(self.session.scalars(stmt))
 
     # signing keys and revocations --------------------------------------------------------------
     def signing_keys(self, *, include_private: bool) -> list[SigningKeyView]:

@@ -191,6 +191,12 @@ class UsageCountRow(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     count: Mapped[int] = mapped_column(BigInteger)
     last_call: Mapped[datetime]
+    # `count` by status class (registry.models.STATUS_CLASSES); 0 for calls counted before 0004
+    status_2xx: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    status_3xx: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    status_4xx: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    status_429: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    status_5xx: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class RegistryStateRow(Base):

@@ -241,7 +241,12 @@ def test_consumers_lists_apps_that_called_a_version(
     app = cli.json("app", "create", *owner, "--scopes", "libraries")
     last_call = datetime.now(UTC).replace(microsecond=0)
     row = UsageRow(
-        client_id=app["client_id"], slug="libraries", version="v1", count=3, last_call=last_call
+        client_id=app["client_id"],
+        slug="libraries",
+        version="v1",
+        count=3,
+        last_call=last_call,
+        statuses={"2xx": 2, "5xx": 1},
     )
     store = open_store(cli.database_url)
     try:
@@ -256,13 +261,15 @@ def test_consumers_lists_apps_that_called_a_version(
             "owner": "dev@example.jp",
             "last_call": rows[0]["last_call"],
             "count": 3,
+            "statuses": {"2xx": 2, "3xx": 0, "4xx": 0, "429": 0, "5xx": 1},
         }
     ]
     assert datetime.fromisoformat(rows[0]["last_call"]) == last_call
     text = cli("api", "consumers", "libraries", "v1").stdout.splitlines()
-    assert text[0].split() == ["CLIENT_ID", "APP", "OWNER", "LAST_CALL", "COUNT"]
+    headers = ["CLIENT_ID", "APP", "OWNER", "LAST_CALL", "COUNT", "2xx", "3xx", "4xx", "429", "5xx"]
+    assert text[0].split() == headers
     assert text[1].split()[:3] == [app["client_id"], "図書館マップ", "dev@example.jp"]
-    assert text[1].split()[-1] == "3"
+    assert text[1].split()[-6:] == ["3", "2", "0", "0", "0", "1"]
 
 
 def test_bare_groups_print_their_help(cli: Cli) -> None:

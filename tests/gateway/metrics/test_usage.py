@@ -36,11 +36,15 @@ class Recorder:
 
 
 def call(
-    policy: UsagePolicy, client: str | None = "app-1", version: str = "v1", **kw: object
+    policy: UsagePolicy,
+    client: str | None = "app-1",
+    version: str = "v1",
+    status: int = 200,
+    error_code: str | None = None,
 ) -> None:
     ex = exchange(route(version=version), claims(client) if client else None)
-    ex.status = 200
-    ex.error_code = kw.get("error_code")  # type: ignore[assignment]
+    ex.status = status
+    ex.error_code = error_code
     policy.on_complete(ex)
 
 
@@ -52,7 +56,6 @@ async def test_counts_authenticated_calls_per_app_and_version() -> None:
     call(policy, "app-2")
     call(policy, version="v2")
     call(policy, None)  # open data without a key: nobody to attribute
-    call(policy, error_code="rate-limited")  # refused by the gateway: not a call
     assert await policy.flush_now()
     assert recorder.totals() == {
         ("app-1", "tenki", "v1"): 3,
@@ -63,14 +66,32 @@ async def test_counts_authenticated_calls_per_app_and_version() -> None:
     assert threading.get_ident() not in recorder.threads  # never on the event loop
 
 
+async def test_refused_and_failed_calls_count_by_status_class() -> None:
+    """A 429, a gateway 502 and a missing scope are still the app calling the version."""
+    recorder = Recorder()
+    policy = UsagePolicy(recorder, clock=fixed_clock)
+    call(policy)
+    call(policy, status=304)
+    call(policy, status=404)
+    call(policy, status=403, error_code="insufficient-scope")
+    call(policy, status=429, error_code="rate-limited")
+    for _ in range(3):
+        call(policy, status=502, error_code="bad-gateway")
+    assert await policy.flush_now()
+    (row,) = recorder.batches[0]
+    assert row.count == 8
+    assert row.statuses == {"2xx": 1, "3xx": 1, "4xx": 2, "429": 1, "5xx": 3}
+
+
 async def test_failed_flush_keeps_counts_for_the_next_one() -> None:
     recorder = Recorder(failures=1)
     policy = UsagePolicy(recorder, clock=fixed_clock)
-    call(policy)
+    call(policy, status=429)
     assert not await policy.flush_now()
     call(policy)
     assert await policy.flush_now()
     assert recorder.totals() == {("app-1", "tenki", "v1"): 2}
+    assert recorder.batches[0][0].statuses == {"2xx": 1, "429": 1}
     assert len(recorder.threads) == 2
 
 
@@ -121,11 +142,15 @@ async def test_flush_into_the_real_sqlite_store(sqlite_url: str) -> None:
         for _ in range(4):
             call(policy)
         await policy.stop()
-        call(policy)
+        call(policy, status=502, error_code="bad-gateway")
         await policy.stop()
         with store.read() as unit:
             consumers = unit.consumers("tenki", "v1")
+            called = unit.apps_that_called("tenki", "v1", datetime.fromtimestamp(FIXED_NOW, UTC))
+            later = unit.apps_that_called("tenki", "v1", datetime.fromtimestamp(FIXED_NOW + 1, UTC))
         assert [(c.client_id, c.count) for c in consumers] == [("app-1", 5)]
+        assert consumers[0].statuses == {"2xx": 4, "3xx": 0, "4xx": 0, "429": 0, "5xx": 1}
         assert consumers[0].last_call == datetime.fromtimestamp(FIXED_NOW, UTC)
+        assert (called, later) == (["app-1"], [])
     finally:
         store.dispose()

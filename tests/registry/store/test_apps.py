@@ -128,3 +128,46 @@ def test_usage_upserts_and_consumers_report(svc: RegistryService, clock: FakeClo
     assert svc.consumers(OPERATOR, "opendata", "v1")[0].count == 9
     with pytest.raises(Forbidden):
         svc.consumers(PROVIDER_B, "libraries", "v1")
+
+
+@pytest.mark.usefixtures("apis")
+def test_apps_that_called_a_version_since_a_time(svc: RegistryService, clock: FakeClock) -> None:
+    """The change notices' question: which apps called this version since then (any answer)."""
+    old = svc.create_app(OPERATOR, "昔", "old@example.com", ["libraries"], False)
+    failing = svc.create_app(OPERATOR, "失敗", "fail@example.com", ["libraries"], False)
+    other = svc.create_app(OPERATOR, "別", "other@example.com", ["opendata"], False)
+    since = clock.now
+    svc.record_usage(
+        [
+            UsageRow(
+                client_id=old.client_id,
+                slug="libraries",
+                version="v1",
+                count=1,
+                last_call=since - timedelta(days=91),
+                statuses={"2xx": 1},
+            ),
+            UsageRow(
+                client_id=failing.client_id,
+                slug="libraries",
+                version="v1",
+                count=3,
+                last_call=since + timedelta(hours=1),
+                statuses={"429": 1, "5xx": 2},
+            ),
+            UsageRow(
+                client_id=other.client_id,
+                slug="opendata",
+                version="v1",
+                count=1,
+                last_call=since + timedelta(hours=1),
+            ),
+        ]
+    )
+    with svc.store.read() as unit:
+        assert unit.apps_that_called("libraries", "v1", since) == [failing.client_id]
+        earlier = unit.apps_that_called("libraries", "v1", since - timedelta(days=100))
+        assert earlier == sorted([old.client_id, failing.client_id])
+    rows = {r.client_id: r for r in svc.consumers(OPERATOR, "libraries", "v1")}
+    assert rows[failing.client_id].statuses == {"2xx": 0, "3xx": 0, "4xx": 0, "429": 1, "5xx": 2}
+    assert rows[old.client_id].statuses["2xx"] == 1
