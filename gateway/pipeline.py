@@ -108,9 +108,11 @@ class ResponseAborted(Exception):
 
 
 async def send_reply(exchange: Exchange, reply: Reply, send: Send) -> None:
-    """Send a complete `Reply` with `exchange.response_headers` and a Content-Length."""
+    """Send a complete `Reply` with `exchange.response_headers` and a Content-Length (none on
+    a 204, which has no content: RFC 9110 §8.6 forbids the field there)."""
     exchange.status = reply.status
     headers = [*reply.headers, *exchange.response_headers]
-    headers.append((b"content-length", str(len(reply.body)).encode()))
+    if reply.status != 204:
+        headers.append((b"content-length", str(len(reply.body)).encode()))
     await send({"type": "http.response.start", "status": reply.status, "headers": headers})
     await send({"type": "http.response.body", "body": reply.body})
