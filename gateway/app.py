@@ -148,6 +148,7 @@ def create_app(
         ),
         counter=build_counter(
             settings.redis_url,
+            key_prefix=settings.redis_key("rl"),
             timeout_seconds=settings.redis_timeout_seconds,
             on_fallback=metrics.fallback_used,
         ),

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from gateway.cli_errors import fail, reported
+from gateway.cli_errors import fail, refuse, reported
 from gateway.edge.protocol import BoundedHttpToolsProtocol
 from registry.settings import Settings, load_settings
 from registry.store import open_store
@@ -52,12 +52,14 @@ def prepare(settings: Settings, workers: int) -> None:
 def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Seed demo providers and APIs with real upstream servers, then serve them."""
     from gateway.demo.run import main
-    from gateway.demo.seed import DemoError
+    from gateway.demo.seed import AddressInUse, DemoError
 
     with reported():
         settings = load_settings()
         try:
             main(settings, host, port)
+        except AddressInUse as exc:
+            refuse("address-in-use", 2, address=exc.address, reason=exc.reason)
         except DemoError as exc:
             fail(str(exc), 2)
 

@@ -64,7 +64,7 @@ def build_router_limiter(settings: Settings) -> Limiter:
         headers_enabled=True,
         in_memory_fallback_enabled=True,
         swallow_errors=True,
-        key_prefix="tsunagu:routers",
+        key_prefix=settings.redis_key("routers"),
     )
 
 
