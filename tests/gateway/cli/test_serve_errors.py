@@ -43,3 +43,49 @@ def test_bad_configuration_is_one_line_and_exit_2(
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and expected in lines[0], result.stderr
+
+
+@pytest.mark.parametrize("command", [["serve"], ["demo"], ["api", "list"]])
+def test_an_unknown_variable_is_named_in_one_line_and_exit_2(
+    tmp_path: Path, command: list[str]
+) -> None:
+    env = {
+        **os.environ,
+        "TSUNAGU_VAR_DIR": str(tmp_path),
+        "TSUNAGU_CONECT_TIMEOUT_SECONDS": "1",
+        "LC_ALL": "en_US.UTF-8",
+    }
+    port = ["--port", str(free_port_block(4))] if command[0] != "api" else []
+    result = subprocess.run(
+        [TSUNAGU, *command, *port],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: There is no setting TSUNAGU_CONECT_TIMEOUT_SECONDS"
+        " (did you mean TSUNAGU_CONNECT_TIMEOUT_SECONDS?) (unknown-setting)\n"
+    )
+
+
+def test_an_unknown_toml_key_is_named_in_japanese_by_default(tmp_path: Path) -> None:
+    (tmp_path / "tsunagu.toml").write_text("[proxy]\nread_timeout_second = 3\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+    result = subprocess.run(
+        [TSUNAGU, "serve", "--port", str(free_port())],
+        env={**env, "TSUNAGU_VAR_DIR": str(tmp_path)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "エラー: tsunagu.toml: [proxy] read_timeout_second という設定はありません"
+        "（read_timeout_seconds ではありませんか）（unknown-setting）\n"
+    )
