@@ -911,8 +911,8 @@ _ENTRIES = (
         400,
         ("待ち受けできません", "Cannot listen"),
         (
-            "{address} で待ち受けできません（{reason}）。--port で別のポートを指定してください。",
-            "Cannot listen on {address} ({reason}); choose another port with --port.",
+            "{address} で待ち受けできません（{reason}）。{option} で別のポートを指定してください。",
+            "Cannot listen on {address} ({reason}); choose another port with {option}.",
         ),
     ),
 )

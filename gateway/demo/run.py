@@ -24,6 +24,7 @@ from gateway.demo.seed import (
 )
 from gateway.demo.upstreams import DEMO_UPSTREAMS, start_upstream
 from gateway.edge.protocol import BoundedHttpToolsProtocol
+from gateway.logs import configure_logging
 from gateway.metrics import GatewayMetrics
 from gateway.proxy.client import UpstreamClient
 from gateway.proxy.ssrf import UpstreamGuard
@@ -107,6 +108,7 @@ async def _prepare(
         http=BoundedHttpToolsProtocol,
         proxy_headers=False,
         access_log=False,
+        log_config=None,  # uvicorn's records go through gateway.logs' handler
         log_level="warning",
     )
     return uvicorn.Server(config), credentials
@@ -155,5 +157,6 @@ def instructions(base: str, credentials: dict[str, Any], credentials_path: Path)
 
 
 def main(settings: Settings, host: str, port: int) -> None:
+    configure_logging(settings)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_demo(settings, host, port))
