@@ -89,3 +89,31 @@ def test_an_unknown_toml_key_is_named_in_japanese_by_default(tmp_path: Path) -> 
         "エラー: tsunagu.toml: [proxy] read_timeout_second という設定はありません"
         "（read_timeout_seconds ではありませんか）（unknown-setting）\n"
     )
+
+
+def test_a_busy_metrics_address_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as holder:
+        address = f"127.0.0.1:{holder.getsockname()[1]}"
+        env = {
+            **os.environ,
+            "TSUNAGU_VAR_DIR": str(tmp_path),
+            "TSUNAGU_DATABASE_URL": f"sqlite:///{tmp_path / 'tsunagu.db'}",
+            "TSUNAGU_METRICS_ADDRESS": address,
+            "LC_ALL": "en_US.UTF-8",
+        }
+        result = subprocess.run(
+            [TSUNAGU, "serve", "--port", str(free_port())],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: Cannot listen on {address}")
+    assert lines[0].endswith("choose another port with TSUNAGU_METRICS_ADDRESS. (address-in-use)")
