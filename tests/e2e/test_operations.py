@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +24,7 @@ from tests.e2e.upstream import echo_app, upstream_server
 from tests.services import free_port
 
 pytestmark = pytest.mark.slow
-METRICS_TOKEN = "metrics-token-" + "x" * 20  # noqa: S105 - a test value
+METRICS_TOKEN = "metrics-token-" + "x" * 20
 TRACE = "0af7651916cd43dd8448eb211c80319c"
 TRACEPARENT = f"00-{TRACE}-b7ad6b7169203331-01"
 
@@ -80,12 +80,12 @@ def _json_lines(text: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
 
-def _wait_for(read: object, needle: str, seconds: float = 15) -> str:
+def _wait_for(read: Callable[[], str], needle: str, seconds: float = 15) -> str:
     """Poll `read()` until it contains `needle` (the writers are threads), bounded."""
     end = time.monotonic() + seconds
     text = ""
     while time.monotonic() < end:
-        text = read()  # type: ignore[operator]
+        text = read()
         if needle in text:
             return text
         time.sleep(0.1)
@@ -156,8 +156,8 @@ def test_access_log_lines_have_exactly_the_keys_and_no_secrets(operated: Operate
     assert ok.json()["query"] == "q=private-query"
     failed = operated.get("/api/dead/v1/corporations?q=private-query")
     assert failed.status_code == 502
-    text = _wait_for(lambda: operated.access_log.read_text(), failed.headers["X-Request-ID"])
-    text = _wait_for(lambda: operated.access_log.read_text(), ok.headers["X-Request-ID"])
+    text = _wait_for(operated.access_log.read_text, failed.headers["X-Request-ID"])
+    text = _wait_for(operated.access_log.read_text, ok.headers["X-Request-ID"])
     for secret in (operated.token, operated.app.client_secret, "private-query", "corporations"):
         assert secret not in text
     lines = [json.loads(line) for line in text.splitlines()]

@@ -14,7 +14,7 @@ from gateway.metrics_exposure import MetricsEndpoint, probe_address, split_addre
 from gateway.platform_app import build_platform_app
 from gateway.problems import ProblemRenderer
 
-TOKEN = "t0ken-for-metrics"  # noqa: S105 - a test value
+TOKEN = "t0ken-for-metrics"
 
 
 def client(token: str | None) -> httpx.AsyncClient:
