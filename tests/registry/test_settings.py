@@ -115,3 +115,12 @@ def test_log_level_and_format_accept_any_case_and_refuse_others() -> None:
     assert Settings(log_level="WARNING").log_level == "warning"  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="log_format"):
         Settings(log_format="xml")  # type: ignore[arg-type]
+
+
+def test_the_operator_guide_lists_every_setting_and_its_table() -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "operators.md").read_text("utf-8")
+    missing = [n for n in Settings.model_fields if f"`TSUNAGU_{n.upper()}`" not in guide]
+    assert not missing, missing
+    for group, model in GROUPS.items():
+        keys = ", ".join(f"`{name}`" for name in model.model_fields)
+        assert f"| `[{group}]` | {keys} |" in guide, group
