@@ -23,7 +23,7 @@ from tests.e2e.harness import TSUNAGU, Server, cli, serve, stop
 from tests.e2e.upstream import echo_app, upstream_server
 from tests.services import free_port
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("operations")]  # one served gateway
 METRICS_TOKEN = "metrics-token-" + "x" * 20
 TRACE = "0af7651916cd43dd8448eb211c80319c"
 TRACEPARENT = f"00-{TRACE}-b7ad6b7169203331-01"
