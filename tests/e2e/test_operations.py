@@ -136,7 +136,8 @@ def test_a_502_is_in_the_log_with_the_request_id_the_client_got(operated: Operat
     assert response.status_code == 502
     request_id = response.headers["X-Request-ID"]
     assert response.json()["request_id"] == request_id
-    text = _wait_for(operated.server.log, f"request_id={request_id}")
+    # the 5xx line is the last one the request writes (after the response went out)
+    text = _wait_for(operated.server.log, f"502 bad-gateway on GET dead/v1 request_id={request_id}")
     mentioning = [line for line in _json_lines(text) if request_id in str(line["message"])]
     levels = {str(line["message"]).split(" request_id=")[0]: line["level"] for line in mentioning}
     assert levels["502 bad-gateway on GET dead/v1"] == "warning"

@@ -72,7 +72,8 @@ def test_counters_and_channels_do_not_collide(
     env, servers = deployments
     (prefix_a, a), (prefix_b, b) = servers.items()
     operator = create_app(env, "tsunagu:admin").token(a)
-    plan = {"per_minute": LIMIT, "per_day": 10_000, "sandbox_per_minute": 30}
+    # A day quota: the window cannot end between two calls (except at midnight JST).
+    plan = {"per_minute": 1000, "per_day": LIMIT, "sandbox_per_minute": 30}
     response = requests.put(
         a.base_url + "/admin/v1/apis/echo/v1/plan",
         json=plan,
@@ -81,10 +82,10 @@ def test_counters_and_channels_do_not_collide(
     )
     assert response.status_code == 200, response.text
     probe = create_app(env, "echo").token(b)  # its own counters: the test app's stay untouched
-    policy = f'"minute";q={LIMIT};'
+    policy = f'"day";q={LIMIT};'
     assert poll(lambda: policy in _call(b, probe).headers.get("ratelimit-policy", ""), 10)
     token = create_app(env, "echo").token(a)
-    # The same app, the same API, the same minute: each deployment counts on its own.
+    # The same app, the same API, the same day: each deployment counts on its own.
     for server in (a, b):
         statuses = [_call(server, token).status_code for _ in range(LIMIT + 1)]
         assert statuses == [200] * LIMIT + [429]
