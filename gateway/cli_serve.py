@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gateway.cli_errors import fail, reported
+from gateway.cli_errors import fail, refuse, reported
 
 if TYPE_CHECKING:  # the server's modules load when a command runs, not at start (gateway/cli.py)
     from registry.settings import Settings
@@ -24,11 +24,14 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> 
     import uvicorn
 
     from gateway.edge.protocol import BoundedHttpToolsProtocol
+    from gateway.logs import configure_logging, log_startup
     from registry.settings import load_settings
 
     with reported():
         settings = load_settings()
+        configure_logging(settings)
         prepare(settings, workers)
+    log_startup(settings, host, port, workers)
     uvicorn.run(
         "gateway.app:app_from_environment",
         factory=True,
@@ -38,16 +41,32 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> 
         loop="uvloop",
         http=BoundedHttpToolsProtocol,
         proxy_headers=False,  # X-Forwarded-For is trusted only from TSUNAGU_TRUSTED_PROXIES
-        access_log=False,
+        access_log=False,  # Tsunagu's own access log: TSUNAGU_ACCESS_LOG (gateway.logs)
+        log_config=None,  # uvicorn's records go through gateway.logs' handler too
         log_level="warning",
     )
 
 
 def prepare(settings: Settings, workers: int) -> None:
-    """Migrate once before the workers start, and set up multiprocess metrics for N workers."""
+    """Migrate once before the workers start, and set up multiprocess metrics for N workers;
+    a busy TSUNAGU_METRICS_ADDRESS ends the start here, in one line."""
     from registry.store import open_store
 
     open_store(settings).dispose()
+    if settings.metrics_address:
+        from gateway.metrics_exposure import probe_address  # aiohttp: only when it is needed
+
+        try:
+            probe_address(settings.metrics_address)
+        except OSError as exc:
+            address, reason = settings.metrics_address, exc.strerror or str(exc)
+            refuse(
+                "address-in-use",
+                2,
+                address=address,
+                reason=reason,
+                option="TSUNAGU_METRICS_ADDRESS",
+            )
     if workers > 1:
         directory = (settings.var_dir / "prometheus").resolve()
         shutil.rmtree(directory, ignore_errors=True)
@@ -58,13 +77,15 @@ def prepare(settings: Settings, workers: int) -> None:
 def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Seed demo providers and APIs with real upstream servers, then serve them."""
     from gateway.demo.run import main
-    from gateway.demo.seed import DemoError
+    from gateway.demo.seed import AddressInUse, DemoError
     from registry.settings import load_settings
 
     with reported():
         settings = load_settings()
         try:
             main(settings, host, port)
+        except AddressInUse as exc:
+            refuse("address-in-use", 2, address=exc.address, reason=exc.reason, option="--port")
         except DemoError as exc:
             fail(str(exc), 2)
 
