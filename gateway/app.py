@@ -323,8 +323,15 @@ def freeze_startup_heap() -> None:
 
 
 def _readiness(runtime: Runtime, settings: Settings) -> list[tuple[str, ReadinessCheck]]:
+    probe: asyncio.Task[bool] | None = None
+
     async def store_ready() -> str | None:
-        reachable: bool = await runtime.refresher.refresh_once()
+        """One store probe at a time: while the store does not answer, later readiness calls
+        wait on the probe in flight instead of each tying up a thread of their own."""
+        nonlocal probe
+        if probe is None or probe.done():
+            probe = asyncio.ensure_future(runtime.refresher.refresh_once())
+        reachable = await asyncio.shield(probe)
         return None if reachable else "registry store unreachable"
 
     checks: list[tuple[str, ReadinessCheck]] = [("store", store_ready)]
@@ -334,7 +341,9 @@ def _readiness(runtime: Runtime, settings: Settings) -> list[tuple[str, Readines
         async def redis_ready() -> str | None:
             import redis.asyncio
 
-            client = redis.asyncio.Redis.from_url(redis_url, socket_connect_timeout=0.5)
+            client = redis.asyncio.Redis.from_url(
+                redis_url, socket_connect_timeout=0.5, socket_timeout=1.0
+            )
             try:
                 await client.ping()  # type: ignore[misc]  # redis-py types ping as sync|async
             except Exception as exc:

@@ -74,7 +74,11 @@ def install_problem_handlers(app: FastAPI, problems: ProblemRenderer) -> None:
 
     @app.exception_handler(RegistryError)
     async def registry_error(request: Request, exc: RegistryError) -> Response:
-        log.info("%s %s refused: %s", request.method, request.url.path, exc.message)
+        # A 503's cause (a store outage) is logged with the request id, never answered.
+        level = logging.WARNING if exc.status >= 500 else logging.INFO
+        rid = request_id(request)
+        path = request.url.path
+        log.log(level, "%s %s refused (request %s): %s", request.method, path, rid, exc.message)
         return problem_response(problems, request, exc.code, exc.params)
 
     @app.exception_handler(StarletteHTTPException)

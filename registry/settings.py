@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     token_lifetime_seconds: int = Field(default=600, gt=0)
     signing_key_rotation_days: int = Field(default=30, gt=0)
     jwt_leeway_seconds: int = Field(default=30, ge=0)
+    # Budget of one call to /oauth/token, /oauth/introspect or /oauth/revoke (the store work
+    # and the secret check): past it the caller gets 503 store-unavailable (ADR 0020).
+    oauth_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
 
     # Rate limits (defaults; a version's plan in the registry overrides them)
     default_per_minute: int = 60
@@ -65,6 +68,16 @@ class Settings(BaseSettings):
 
     # Snapshot refresh
     snapshot_poll_seconds: float = 1.0
+
+    # Registry store (PostgreSQL): every wait on the database is bounded (ADR 0020)
+    store_connect_timeout_seconds: int = Field(default=3, ge=2, le=60)  # libpq's minimum is 2
+    # Server-side statement_timeout; the client also gives up on a reply 1 s after it. Above
+    # the 5 s registry lock wait, so a busy lock is a conflict and not an outage.
+    store_statement_timeout_seconds: float = Field(default=10.0, gt=5, le=600)
+    store_keepalive_seconds: int = Field(default=10, ge=1, le=600)  # idle time before probes
+    # Usage and traffic counts waiting in a process are written once this many calls are
+    # waiting, besides every flush interval: what a SIGKILLed worker can lose (ADR 0020).
+    usage_flush_calls: int = Field(default=100, ge=1, le=100_000)
 
     # Monitoring: default objectives (a document's x-slo overrides them) and the launch watch
     slo_availability_percent: float = Field(default=99.5, ge=50, lt=100)
