@@ -142,9 +142,16 @@ def create_app(
         ids=RequestIds(),
         refresher=refresher,
         invalidation=build_invalidation(settings, store, holder, refresher),
-        usage=UsagePolicy(service.record_usage),
+        usage=UsagePolicy(
+            service.record_usage,
+            settings.usage_flush_seconds,
+            flush_calls=settings.usage_flush_calls,
+        ),
         traffic=TrafficPolicy(
-            store.add_traffic, service.compact_traffic, settings.traffic_flush_seconds
+            store.add_traffic,
+            service.compact_traffic,
+            settings.traffic_flush_seconds,
+            flush_calls=settings.usage_flush_calls,
         ),
         counter=build_counter(
             settings.redis_url,

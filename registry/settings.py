@@ -75,9 +75,6 @@ class Settings(BaseSettings):
     # the 5 s registry lock wait, so a busy lock is a conflict and not an outage.
     store_statement_timeout_seconds: float = Field(default=10.0, gt=5, le=600)
     store_keepalive_seconds: int = Field(default=10, ge=1, le=600)  # idle time before probes
-    # Usage and traffic counts waiting in a process are written once this many calls are
-    # waiting, besides every flush interval: what a SIGKILLed worker can lose (ADR 0020).
-    usage_flush_calls: int = Field(default=100, ge=1, le=100_000)
 
     # Monitoring: default objectives (a document's x-slo overrides them) and the launch watch
     slo_availability_percent: float = Field(default=99.5, ge=50, lt=100)
@@ -85,6 +82,10 @@ class Settings(BaseSettings):
     launch_watch_days: int = Field(default=30, ge=0, le=365)
     traffic_hourly_retention_days: int = Field(default=35, ge=2, le=400)  # then daily rows
     traffic_flush_seconds: float = Field(default=5.0, gt=0, le=300)
+    usage_flush_seconds: float = Field(default=5.0, gt=0, le=10)  # `api consumers` lags by this
+    # Usage and traffic counts are also written once this many calls wait in a process: what a
+    # SIGKILLed worker can lose (ADR 0020).
+    usage_flush_calls: int = Field(default=100, ge=1, le=100_000)
 
     # Developer portal: `serve` and `demo` build it at start and after registry changes
     portal_autobuild: bool = True
