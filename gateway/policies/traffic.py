@@ -6,7 +6,8 @@ latency histogram (`registry.usage.traffic`), so figures from every instance add
 production calls (`/api`) with a known API version are counted; the caller's app is empty
 when no credential was accepted. Counting is a dict update on the request path; a background
 task hands the counts to the store in a worker thread every `interval_seconds`, or sooner once
-`flush_calls` calls are waiting (`gateway.flushing`), and keeps them when the store refuses, and folds old hourly rows into daily ones about once an hour.
+`flush_calls` calls are waiting (`gateway.flushing`), keeps them when the store refuses,
+and folds old hourly rows into daily ones about once an hour.
 """
 
 from __future__ import annotations
