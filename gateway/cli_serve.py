@@ -1,17 +1,22 @@
 """`tsunagu serve` and `tsunagu demo`: run the gateway with uvicorn (uvloop + httptools, with
-the edge limits of `gateway.edge.protocol`, ADR 0014)."""
+the edge limits of `gateway.edge.protocol`, ADR 0014); several workers run under
+`gateway.supervisor` (ADR 0020)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from typing import Annotated
 
 import typer
 import uvicorn
+from uvicorn.config import STARTUP_FAILURE
 
 from gateway.cli_errors import fail, reported
 from gateway.edge.protocol import BoundedHttpToolsProtocol
+from gateway.metrics import forget_worker
+from gateway.supervisor import Supervisor
 from registry.settings import Settings, load_settings
 from registry.store import open_store
 
@@ -25,7 +30,7 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> 
     with reported():
         settings = load_settings()
         prepare(settings, workers)
-    uvicorn.run(
+    config = uvicorn.Config(
         "gateway.app:app_from_environment",
         factory=True,
         host=host,
@@ -37,10 +42,25 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> 
         access_log=False,
         log_level="warning",
     )
+    if workers == 1:
+        run_one(config)
+    else:
+        Supervisor(config, [config.bind_socket()], on_worker_exit=forget_worker).run()
+
+
+def run_one(config: uvicorn.Config) -> None:
+    """One process, as `uvicorn.run` does it: exit 3 when the application could not start."""
+    config.load_app()
+    server = uvicorn.Server(config)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    if not server.started:
+        raise typer.Exit(STARTUP_FAILURE)
 
 
 def prepare(settings: Settings, workers: int) -> None:
-    """Migrate once before the workers start, and set up multiprocess metrics for N workers."""
+    """Migrate once before the workers start, and set up multiprocess metrics for N workers:
+    an empty directory, so no file of an earlier run's workers is aggregated."""
     open_store(settings).dispose()
     if workers > 1:
         directory = (settings.var_dir / "prometheus").resolve()
