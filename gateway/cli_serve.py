@@ -22,6 +22,8 @@ from registry.store import open_store
 
 Host = Annotated[str, typer.Option("--host", help="Interface to listen on.")]
 Port = Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")]
+WORKER_PING_SECONDS = 30
+
 Workers = Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes.")]
 
 
@@ -41,6 +43,10 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> 
         proxy_headers=False,  # X-Forwarded-For is trusted only from TSUNAGU_TRUSTED_PROXIES
         access_log=False,
         log_level="warning",
+        # A new worker answers the supervisor's ping only once it has imported the application;
+        # on a busy host that takes more than uvicorn's 5 s, and the supervisor would kill and
+        # respawn it forever. A worker that dies is still replaced at once (ADR 0020).
+        timeout_worker_healthcheck=WORKER_PING_SECONDS,
     )
     if workers == 1:
         run_one(config)
