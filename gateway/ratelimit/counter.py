@@ -182,10 +182,6 @@ class WindowCounter:
         local = await _count(self._local, key, fallback, now)
         return Decision(local.states, local.violated, degraded=True)
 
-    @property
-    def shared_store_down(self) -> bool:
-        return self._down_since is not None
-
     async def aclose(self) -> None:
         for task in list(self._drops):
             await task
