@@ -305,7 +305,7 @@ def lease_for(settings: Settings, store: Store, name: str) -> Lease:
     """Where a once-across-instances service takes its lease: an advisory lock in the registry's
     PostgreSQL, or a file lock in the var directory on SQLite (one machine)."""
     if store.dialect == "postgresql":
-        return PostgresLease(libpq_conninfo(store.engine.url), name)
+        return PostgresLease(libpq_conninfo(store.engine.url, store.timeouts), name)
     return FileLease(settings.var_dir / "leases" / f"{name}.lock")
 
 

@@ -77,7 +77,12 @@ def _sqlite_engine(url: str, lock_timeout: float) -> Engine:
     return engine
 
 
-def libpq_conninfo(url: URL) -> str:
+def libpq_conninfo(url: URL, timeouts: StoreTimeouts | None = None) -> str:
     """The libpq URI of a SQLAlchemy `postgresql+psycopg://` URL (query options kept), for code
-    that talks to PostgreSQL without SQLAlchemy (LISTEN, advisory-lock leases)."""
+    that talks to PostgreSQL without SQLAlchemy (LISTEN, advisory-lock leases). With
+    `timeouts`, its TCP keepalives are added where the URL sets none: such a connection idles
+    for hours, and a server that vanished must end it (and the lease it holds) in seconds."""
+    if timeouts is not None:
+        keepalive = {k: v for k, v in timeouts.connect_params().items() if k != "connect_timeout"}
+        url = url.update_query_dict({**keepalive, **url.query})
     return url.set(drivername="postgresql").render_as_string(hide_password=False)

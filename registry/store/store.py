@@ -54,10 +54,18 @@ class Unit(CatalogueUnit, AccountsUnit, TrafficUnit):
 class Store:
     """The registry database. Build it with `open_store`; close it with `dispose()`."""
 
-    def __init__(self, engine: Engine, *, lock_timeout: float = 5.0, clock: Clock = utc_now):
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        lock_timeout: float = 5.0,
+        clock: Clock = utc_now,
+        timeouts: StoreTimeouts | None = None,
+    ):
         self.engine = engine
         self.lock_timeout = lock_timeout
         self.clock = clock
+        self.timeouts = timeouts or StoreTimeouts()
 
     @property
     def dialect(self) -> str:
@@ -203,4 +211,4 @@ def open_store(
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine, lock_timeout=lock_timeout, clock=clock)
+    return Store(engine, lock_timeout=lock_timeout, clock=clock, timeouts=timeouts)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from urllib.parse import parse_qsl
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
-from registry.store.engine import make_engine
+from registry.store.engine import libpq_conninfo, make_engine
 from registry.store.timeouts import StoreTimeouts
 from tests.e2e.tcp_forwarder import TcpForwarder
 from tests.services import postgres_schema
@@ -68,3 +69,12 @@ def test_a_connection_without_replies_is_dropped_at_the_deadline(
     assert time.monotonic() - started < 4
     relay.mend()
     assert _one(engine) == 1
+
+
+def test_listen_and_lease_connections_get_keepalives_the_url_can_override() -> None:
+    url = make_url("postgresql+psycopg://u@db:5432/r?options=-csearch_path%3Ds&keepalives_idle=3")
+    params = dict(parse_qsl(libpq_conninfo(url, TIMEOUTS).split("?", 1)[1]))
+    assert params["keepalives"] == "1" and params["keepalives_idle"] == "3"
+    assert params["options"] == "-csearch_path=s" and "tcp_user_timeout" in params
+    assert "connect_timeout" not in params  # the LISTEN and lease code set their own
+    assert "?" not in libpq_conninfo(make_url("postgresql+psycopg://u@db:5432/r"))
