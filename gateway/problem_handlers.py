@@ -74,11 +74,15 @@ def install_problem_handlers(app: FastAPI, problems: ProblemRenderer) -> None:
 
     @app.exception_handler(RegistryError)
     async def registry_error(request: Request, exc: RegistryError) -> Response:
-        # A 503's cause (a store outage) is logged with the request id, never answered.
-        level = logging.WARNING if exc.status >= 500 else logging.INFO
-        rid = request_id(request)
-        path = request.url.path
-        log.log(level, "%s %s refused (request %s): %s", request.method, path, rid, exc.message)
+        level = logging.WARNING if exc.status >= 500 else logging.INFO  # 5xx: the operator's
+        log.log(
+            level,
+            "%s %s refused: %s request_id=%s",
+            request.method,
+            request.url.path,
+            exc.message,
+            request_id(request),
+        )
         return problem_response(problems, request, exc.code, exc.params)
 
     @app.exception_handler(StarletteHTTPException)
