@@ -56,7 +56,7 @@ def test_a_killed_workers_live_gauges_are_forgotten(tmp_path: Path, upstream: st
         upstream,
     )
     files = tmp_path / "var" / "prometheus"
-    with serve(seeded.env, tmp_path, "--workers", "2") as server:
+    with serve(seeded.env, tmp_path, "--workers", "2", ready_seconds=90) as server:
         pid = server.process.pid
         until(lambda: len(workers(pid)) == 2, 20, "two workers")
         first = workers(pid)
@@ -147,7 +147,7 @@ def test_sigterm_with_two_workers_refuses_new_connections_at_once(
 ) -> None:
     url, arrived = slow_upstream
     seeded = seed({"TSUNAGU_DATABASE_URL": f"sqlite:///{tmp_path / 'tsunagu.db'}"}, tmp_path, url)
-    with serve(seeded.env, tmp_path, "--workers", "2") as server:
+    with serve(seeded.env, tmp_path, "--workers", "2", ready_seconds=90) as server:
         port = int(server.base_url.rsplit(":", 1)[1])
         auth = {"Authorization": f"Bearer {seeded.app.token(server)}"}
         outcome: list[int] = []
