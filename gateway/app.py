@@ -149,9 +149,16 @@ def create_app(
         ids=RequestIds(),
         refresher=refresher,
         invalidation=build_invalidation(settings, store, holder, refresher),
-        usage=UsagePolicy(service.record_usage),
+        usage=UsagePolicy(
+            service.record_usage,
+            settings.usage_flush_seconds,
+            flush_calls=settings.usage_flush_calls,
+        ),
         traffic=TrafficPolicy(
-            store.add_traffic, service.compact_traffic, settings.traffic_flush_seconds
+            store.add_traffic,
+            service.compact_traffic,
+            settings.traffic_flush_seconds,
+            flush_calls=settings.usage_flush_calls,
         ),
         counter=build_counter(
             settings.redis_url,
@@ -330,7 +337,7 @@ def lease_for(settings: Settings, store: Store, name: str) -> Lease:
     """Where a once-across-instances service takes its lease: an advisory lock in the registry's
     PostgreSQL, or a file lock in the var directory on SQLite (one machine)."""
     if store.dialect == "postgresql":
-        return PostgresLease(libpq_conninfo(store.engine.url), name)
+        return PostgresLease(libpq_conninfo(store.engine.url, store.timeouts), name)
     return FileLease(settings.var_dir / "leases" / f"{name}.lock")
 
 
@@ -355,8 +362,15 @@ def freeze_startup_heap() -> None:
 
 
 def _readiness(runtime: Runtime, settings: Settings) -> list[tuple[str, ReadinessCheck]]:
+    probe: asyncio.Task[bool] | None = None
+
     async def store_ready() -> str | None:
-        reachable: bool = await runtime.refresher.refresh_once()
+        """One store probe at a time: while the store does not answer, later readiness calls
+        wait on the probe in flight instead of each tying up a thread of their own."""
+        nonlocal probe
+        if probe is None or probe.done():
+            probe = asyncio.ensure_future(runtime.refresher.refresh_once())
+        reachable = await asyncio.shield(probe)
         return None if reachable else "registry store unreachable"
 
     checks: list[tuple[str, ReadinessCheck]] = [("store", store_ready)]
@@ -366,7 +380,9 @@ def _readiness(runtime: Runtime, settings: Settings) -> list[tuple[str, Readines
         async def redis_ready() -> str | None:
             import redis.asyncio
 
-            client = redis.asyncio.Redis.from_url(redis_url, socket_connect_timeout=0.5)
+            client = redis.asyncio.Redis.from_url(
+                redis_url, socket_connect_timeout=0.5, socket_timeout=1.0
+            )
             try:
                 await client.ping()  # type: ignore[misc]  # redis-py types ping as sync|async
             except Exception as exc:

@@ -15,7 +15,7 @@ from typing import NoReturn
 
 import typer
 
-from registry.errors import RegistryError
+from registry.errors import RegistryError, StoreUnavailable
 from registry.problems import CATALOGUE, Language, Param, ProblemCode
 
 _PREFIX = {"ja": "エラー: ", "en": "error: "}
@@ -45,8 +45,20 @@ def fail(message: str, code: int) -> NoReturn:
 
 def refuse(code: ProblemCode, exit_code: int, **params: Param) -> NoReturn:
     """End with the catalogue's message for `code` in the user's language."""
+    _end(code, exit_code, CATALOGUE[code].detail(cli_language(), params))
+
+
+def store_unavailable(exc: StoreUnavailable) -> NoReturn:
+    """The catalogue's fixed message, then the driver's cause: the operator at the terminal
+    needs it (refused? timed out? wrong password?), a remote caller never sees it."""
     language = cli_language()
-    message = CATALOGUE[code].detail(language, params)
+    message = CATALOGUE[exc.code].detail(language, exc.params)
+    cause = f" (cause: {exc.cause})" if language == "en" else f"（原因: {exc.cause}）"
+    _end(exc.code, exc.exit_code, message + cause)
+
+
+def _end(code: ProblemCode, exit_code: int, message: str) -> NoReturn:
+    language = cli_language()
     say_error(f"{message} ({code})" if language == "en" else f"{message}（{code}）", language)
     raise typer.Exit(exit_code)
 
@@ -58,6 +70,8 @@ def reported() -> Iterator[None]:
 
     try:
         yield
+    except StoreUnavailable as exc:
+        store_unavailable(exc)
     except RegistryError as exc:
         refuse(exc.code, exc.exit_code, **exc.params)
     except ValidationError as exc:

@@ -1,8 +1,10 @@
 """`tsunagu serve` and `tsunagu demo`: run the gateway with uvicorn (uvloop + httptools, with
-the edge limits of `gateway.edge.protocol`, ADR 0014)."""
+the edge limits of `gateway.edge.protocol`, ADR 0014); several workers run under
+`gateway.supervisor` (ADR 0020)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from typing import TYPE_CHECKING, Annotated
@@ -12,11 +14,14 @@ import typer
 from gateway.cli_errors import fail, refuse, reported
 
 if TYPE_CHECKING:  # the server's modules load when a command runs, not at start (gateway/cli.py)
+    import uvicorn
+
     from registry.settings import Settings
 
 Host = Annotated[str, typer.Option("--host", help="Interface to listen on.")]
 Port = Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")]
 Workers = Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes.")]
+WORKER_PING_SECONDS = 30
 
 
 def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> None:
@@ -25,6 +30,8 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> 
 
     from gateway.edge.protocol import BoundedHttpToolsProtocol
     from gateway.logs import configure_logging, log_startup
+    from gateway.metrics import forget_worker
+    from gateway.supervisor import Supervisor
     from registry.settings import load_settings
 
     with reported():
@@ -32,7 +39,7 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> 
         configure_logging(settings)
         prepare(settings, workers)
     log_startup(settings, host, port, workers)
-    uvicorn.run(
+    config = uvicorn.Config(
         "gateway.app:app_from_environment",
         factory=True,
         host=host,
@@ -44,12 +51,34 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> 
         access_log=False,  # Tsunagu's own access log: TSUNAGU_ACCESS_LOG (gateway.logs)
         log_config=None,  # uvicorn's records go through gateway.logs' handler too
         log_level="warning",
+        # A new worker answers the supervisor's ping only once it has imported the application;
+        # on a busy host that takes more than uvicorn's 5 s, and the supervisor would kill and
+        # respawn it forever. A worker that dies is still replaced at once (ADR 0020).
+        timeout_worker_healthcheck=WORKER_PING_SECONDS,
     )
+    if workers == 1:
+        run_one(config)
+    else:
+        Supervisor(config, [config.bind_socket()], on_worker_exit=forget_worker).run()
+
+
+def run_one(config: uvicorn.Config) -> None:
+    """One process, as `uvicorn.run` does it: exit 3 when the application could not start."""
+    import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
+
+    config.load_app()
+    server = uvicorn.Server(config)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    if not server.started:
+        raise typer.Exit(STARTUP_FAILURE)
 
 
 def prepare(settings: Settings, workers: int) -> None:
-    """Migrate once before the workers start, and set up multiprocess metrics for N workers;
-    a busy TSUNAGU_METRICS_ADDRESS ends the start here, in one line."""
+    """Migrate once before the workers start, and set up multiprocess metrics for N workers
+    (an empty directory, so no file of an earlier run's workers is aggregated); a busy
+    TSUNAGU_METRICS_ADDRESS ends the start here, in one line."""
     from registry.store import open_store
 
     open_store(settings).dispose()

@@ -150,6 +150,16 @@ class GatewayMetrics:
         self.snapshot_refreshed.set(at_unix_seconds)
 
 
+def forget_worker(pid: int) -> None:
+    """A worker process has exited: remove its live gauges (`livemin`, `livemax`, …) from the
+    multiprocess directory so they stop being aggregated; its counters stay (they are totals)."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        from prometheus_client.multiprocess import mark_process_dead
+
+        mark_process_dead(pid, directory)  # type: ignore[no-untyped-call]
+
+
 def render_metrics(metrics: GatewayMetrics) -> tuple[bytes, str]:
     """The exposition body and content type: every worker's values in multiprocess mode."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

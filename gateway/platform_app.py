@@ -6,6 +6,7 @@ that is not `/api/…` or `/sandbox/…` (ADR 0002). Errors here are problem+jso
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 
 from fastapi import APIRouter, FastAPI, Request
@@ -17,6 +18,18 @@ from gateway.problem_handlers import install_problem_handlers
 from gateway.problems import ProblemRenderer, Refusal
 
 ReadinessCheck = Callable[[], Awaitable[str | None]]  # None when ready, else the reason
+# Probes (Kubernetes, load balancers) give up after a few seconds: a dependency that does not
+# answer within this is reported as not ready instead of holding the probe (ADR 0020).
+READINESS_BUDGET_SECONDS = 1.5
+
+
+async def _bounded(check: ReadinessCheck) -> str | None:
+    """The check's reason, or a timeout reason once the budget is spent (checks run at once)."""
+    try:
+        async with asyncio.timeout(READINESS_BUDGET_SECONDS):
+            return await check()
+    except TimeoutError:
+        return f"no answer within {READINESS_BUDGET_SECONDS:g} s"
 
 
 def build_platform_app(
@@ -34,11 +47,10 @@ def build_platform_app(
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz() -> Response:
-        failures = {}
-        for name, check in readiness:
-            reason = await check()
-            if reason is not None:
-                failures[name] = reason
+        reasons = await asyncio.gather(*(_bounded(check) for _, check in readiness))
+        failures = {
+            name: reason for (name, _), reason in zip(readiness, reasons, strict=True) if reason
+        }
         if failures:
             return JSONResponse({"status": "unavailable", "checks": failures}, status_code=503)
         return JSONResponse({"status": "ready", "checks": {n: "ok" for n, _ in readiness}})

@@ -58,4 +58,15 @@ class Conflict(Refused):
 
 
 class StoreUnavailable(RegistryError):
-    """The registry database cannot be reached or failed operationally; retry later."""
+    """The registry database cannot be reached or failed operationally; retry later.
+
+    `cause` (the driver's own words, which name hosts and ports) is for the log and the
+    operator's terminal; the catalogue detail a remote caller reads is fixed."""
+
+    def __init__(self, code: ProblemCode, *, cause: str) -> None:
+        self.cause = cause
+        super().__init__(code)
+
+    @property
+    def message(self) -> str:
+        return f"{self.message_in('en')} Cause: {self.cause}"

@@ -117,7 +117,8 @@ NOTES: Mapping[str, str] = {
     "`Retry-After: 5`.",
     "gateway-timeout": "No connection within `TSUNAGU_CONNECT_TIMEOUT_SECONDS` (2 s), or silent "
     "for longer than `TSUNAGU_READ_TIMEOUT_SECONDS` (10 s) between reads.",
-    "store-unavailable": "The gateway keeps serving published APIs from its snapshot meanwhile.",
+    "store-unavailable": "The gateway keeps serving published APIs from its snapshot meanwhile. "
+    "The cause is in the gateway's log under the response's request id.",
 }
 
 

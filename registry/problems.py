@@ -736,8 +736,8 @@ _ENTRIES = (
         503,
         ("レジストリのデータベースを利用できません", "Registry store unavailable"),
         (
-            "レジストリのデータベースに接続できません（{reason}）。しばらくして再試行してください。",
-            "The registry database is unavailable ({reason}); retry later.",
+            "レジストリのデータベースに接続できません。しばらくして再試行してください。",
+            "The registry database is unavailable; retry later.",
         ),
     ),
     _k(

@@ -55,6 +55,12 @@ class StoreSettings(BaseModel):
     database_url: str = "sqlite:///./var/tsunagu.db"
     var_dir: Path = Path("var")
     snapshot_poll_seconds: float = 1.0  # the safety net behind the push paths
+    # PostgreSQL: every wait on the database is bounded (ADR 0020)
+    store_connect_timeout_seconds: int = Field(default=3, ge=2, le=60)  # libpq's minimum is 2
+    # Server-side statement_timeout; the client also gives up on a reply 1 s after it. Above
+    # the 5 s registry lock wait, so a busy lock is a conflict and not an outage.
+    store_statement_timeout_seconds: float = Field(default=10.0, gt=5, le=600)
+    store_keepalive_seconds: int = Field(default=10, ge=1, le=600)  # idle time before probes
 
 
 class RedisSettings(BaseModel):
@@ -85,6 +91,9 @@ class OAuthSettings(BaseModel):
     token_lifetime_seconds: int = Field(default=600, gt=0)
     signing_key_rotation_days: int = Field(default=30, gt=0)
     jwt_leeway_seconds: int = Field(default=30, ge=0)
+    # Budget of one call to /oauth/token, /oauth/introspect or /oauth/revoke (the store work
+    # and the secret check): past it the caller gets 503 store-unavailable (ADR 0020).
+    oauth_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
 
 
 class RateLimitSettings(BaseModel):
@@ -135,6 +144,10 @@ class MonitoringSettings(BaseModel):
     launch_watch_days: int = Field(default=30, ge=0, le=365)
     traffic_hourly_retention_days: int = Field(default=35, ge=2, le=400)  # then daily rows
     traffic_flush_seconds: float = Field(default=5.0, gt=0, le=300)
+    usage_flush_seconds: float = Field(default=5.0, gt=0, le=10)  # `api consumers` lags by this
+    # Usage and traffic counts are also written once this many calls wait in a process: what a
+    # SIGKILLed worker can lose (ADR 0020).
+    usage_flush_calls: int = Field(default=100, ge=1, le=100_000)
     # `host:port` of a listener of its own for /metrics (the main address then answers 404)
     metrics_address: str | None = Field(default=None, pattern=r"^(\[[0-9A-Fa-f:.]+\]|[^:]+):\d+$")
     metrics_token: SecretStr | None = None  # when set, /metrics wants `Authorization: Bearer`

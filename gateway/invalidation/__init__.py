@@ -45,7 +45,9 @@ def build_invalidation(
     """LISTEN on PostgreSQL and/or pub/sub on Redis, each waking `refresher` with news."""
     services: list[Service] = []
     if store.dialect == "postgresql":
-        services.append(PostgresListener(libpq_conninfo(store.engine.url), refresher.notify))
+        services.append(
+            PostgresListener(libpq_conninfo(store.engine.url, store.timeouts), refresher.notify)
+        )
     if settings.redis_url:
         bus = RedisGenerationBus.from_url(
             settings.redis_url,

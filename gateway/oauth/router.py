@@ -7,12 +7,13 @@ gets 429 `invalid_client` with `Retry-After` before its secret is even looked at
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import parse_qsl
 
+import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from gateway.oauth.keys import KeyRing
 from gateway.oauth.ports import ClientDirectory, RevocationStore, SecretCheck
@@ -28,6 +29,7 @@ from gateway.oauth.server import (
 from gateway.oauth.throttle import FailureThrottle
 from gateway.oauth.tokens import TokenIssuer
 from gateway.oauth.verifier import TokenVerifier
+from registry.errors import StoreUnavailable
 from registry.settings import Settings
 
 MAX_FORM_BYTES = 16 * 1024
@@ -61,11 +63,16 @@ async def _read_form(request: Request) -> dict[str, str] | JSONResponse:
 
 
 class _ClientEndpoints:
-    """Runs a client-authenticating authlib endpoint in a thread, throttling failures."""
+    """Runs a client-authenticating authlib endpoint in a thread, throttling failures.
 
-    def __init__(self, throttle: FailureThrottle, public_url: str) -> None:
+    The thread's work (store reads and writes, the secret check) gets `budget` seconds: past
+    it the caller gets 503 `store-unavailable` and the thread is left to finish on its own
+    (the store bounds its waits too, `registry.store.timeouts`)."""
+
+    def __init__(self, throttle: FailureThrottle, public_url: str, budget: float) -> None:
         self._throttle = throttle
         self._public_url = public_url
+        self._budget = budget
 
     async def handle(self, request: Request, endpoint: Endpoint) -> Response:
         form = await _read_form(request)
@@ -81,7 +88,7 @@ class _ClientEndpoints:
                 429, "invalid_client", "Too many failed attempts.", **{"Retry-After": str(wait)}
             )
         uri = self._public_url + request.url.path
-        outcome = await run_in_threadpool(
+        outcome = await self._within_budget(
             endpoint, FormRequest(request.method, uri, request.headers, form)
         )
         if outcome.body.get("error") == "invalid_client":
@@ -89,6 +96,15 @@ class _ClientEndpoints:
         elif outcome.status == 200 and client_id:
             self._throttle.success(client_id, ip)
         return JSONResponse(outcome.body, status_code=outcome.status, headers=dict(outcome.headers))
+
+    async def _within_budget(self, endpoint: Endpoint, form: FormRequest) -> OAuthResponse:
+        try:
+            async with asyncio.timeout(self._budget):
+                return await anyio.to_thread.run_sync(endpoint, form, abandon_on_cancel=True)
+        except TimeoutError:
+            raise StoreUnavailable(
+                "store-unavailable", cause=f"no answer within {self._budget:g} s"
+            ) from None
 
 
 def _metadata(settings: Settings, scopes: Sequence[str]) -> dict[str, object]:
@@ -138,7 +154,9 @@ def build_oauth_router(
         issuer_url=issuer_of(settings),
         audience=audience_of(settings),
     )
-    endpoints = _ClientEndpoints(throttle or FailureThrottle(), issuer_of(settings))
+    endpoints = _ClientEndpoints(
+        throttle or FailureThrottle(), issuer_of(settings), settings.oauth_timeout_seconds
+    )
     router = APIRouter(tags=["oauth"])
 
     def _post(path: str, endpoint: Endpoint) -> None:

@@ -5,8 +5,9 @@ reports: requests by status class, 429s, upstream failures, problem codes and a 
 latency histogram (`registry.usage.traffic`), so figures from every instance add up. Only
 production calls (`/api`) with a known API version are counted; the caller's app is empty
 when no credential was accepted. Counting is a dict update on the request path; a background
-task hands the counts to the store in a worker thread every `interval_seconds` and keeps them
-when the store refuses, and folds old hourly rows into daily ones about once an hour.
+task hands the counts to the store in a worker thread every `interval_seconds`, or sooner once
+`flush_calls` calls are waiting (`gateway.flushing`), keeps them when the store refuses,
+and folds old hourly rows into daily ones about once an hour.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from gateway.flushing import FlushSchedule
 from gateway.pipeline import Exchange, Reply
 from registry.usage.traffic import (
     ANONYMOUS,
@@ -53,11 +55,12 @@ class TrafficPolicy:
         compact: Callable[[], int],
         interval_seconds: float = 5.0,
         *,
+        flush_calls: int = 100,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._flush = flush
         self._compact = compact
-        self._interval = interval_seconds
+        self._schedule = FlushSchedule(interval_seconds, flush_calls)
         self._clock = clock
         self._pending: dict[Key, list[float]] = {}  # COUNT_COLUMNS counts, then the last call
         self._errors: dict[ErrorKey, int] = {}
@@ -93,6 +96,7 @@ class TrafficPolicy:
                 counts[_UPSTREAM] += 1
             error_key = (route.slug, route.version, hour, code)
             self._errors[error_key] = self._errors.get(error_key, 0) + 1
+        self._schedule.counted()
 
     def start(self) -> None:
         if self._task is None:
@@ -112,6 +116,7 @@ class TrafficPolicy:
             return True
         taken, self._pending = self._pending, {}
         taken_errors, self._errors = self._errors, {}
+        self._schedule.taken()
         try:
             await asyncio.to_thread(self._flush, *_rows(taken, taken_errors))
         except Exception as exc:  # the store is down or busy: try again next interval
@@ -148,7 +153,7 @@ class TrafficPolicy:
     async def _run(self) -> None:
         while True:
             await self.compact_if_due()
-            await asyncio.sleep(self._interval)
+            await self._schedule.due()
             await self.flush_now()
 
 

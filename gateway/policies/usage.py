@@ -6,8 +6,9 @@ change notices reach the apps `tsunagu api consumers` lists. Counts are kept per
 and Japan calendar day (the registry's roll-up grain, so a flush spanning midnight JST splits
 correctly) by status class (`registry.models.STATUS_CLASSES`), with the latest call time. A
 background task flushes every `interval_seconds` by calling `flush` in a worker thread
-(`asyncio.to_thread`): it writes to the database and must never run on the event loop. A
-failed flush keeps its counts for the next interval; `stop()` flushes what is left.
+(`asyncio.to_thread`): it writes to the database and must never run on the event loop, and
+sooner once `flush_calls` calls are waiting (`gateway.flushing`: what a killed worker can
+lose). A failed flush keeps its counts for the next round; `stop()` flushes what is left.
 `tsunagu api consumers` therefore lags by at most one interval.
 """
 
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from gateway.flushing import FlushSchedule
 from gateway.pipeline import Exchange, Reply
 from registry.models import STATUS_CLASSES, UsageRow, status_class
 
@@ -41,10 +43,11 @@ class UsagePolicy:
         flush: Callable[[list[UsageRow]], None],
         interval_seconds: float = 5,
         *,
+        flush_calls: int = 100,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._flush = flush
-        self._interval = interval_seconds
+        self._schedule = FlushSchedule(interval_seconds, flush_calls)
         self._clock = clock
         self._pending: dict[Key, list[float]] = {}
         self._task: asyncio.Task[None] | None = None
@@ -66,6 +69,7 @@ class UsagePolicy:
         index = _CLASS_INDEX.get(status_class(exchange.status) or "")
         if index is not None:
             entry[index] += 1
+        self._schedule.counted()
 
     def start(self) -> None:
         if self._task is None:
@@ -85,6 +89,7 @@ class UsagePolicy:
         if not self._pending:
             return True
         taken, self._pending = self._pending, {}
+        self._schedule.taken()
         rows = [
             UsageRow(
                 client_id=client_id,
@@ -117,5 +122,5 @@ class UsagePolicy:
 
     async def _run(self) -> None:
         while True:
-            await asyncio.sleep(self._interval)
+            await self._schedule.due()
             await self.flush_now()

@@ -19,14 +19,18 @@ an edge land in the neighbouring window for s seconds.
 Redis down (connection refused, timeout, auth error): the breaker skips Redis for a growing,
 bounded interval (1 s doubling to 10 s, one probe at a time) and requests are counted against
 the caller's fallback quotas in this process's memory; callers that must fail closed pass no
-fallback and get `Decision(unavailable=True)`.
+fallback and get `Decision(unavailable=True)`. Each transition is logged once (down, with the
+reason and the fallback now in use; back, with how long it lasted), and at each one the idle
+pooled connections are dropped: after Redis restarts they are half-closed sockets (CLOSE_WAIT)
+that a quiet process would otherwise keep for as long as it runs (ADR 0020).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, NamedTuple, Protocol
 
 import redis.asyncio
@@ -38,7 +42,6 @@ from gateway.ratelimit.quota import Decision, Quota, QuotaState
 log = logging.getLogger(__name__)
 Clock = Callable[[], float]
 STORE_ERRORS = (RedisError, OSError, TimeoutError)
-WARN_EVERY_SECONDS = 60.0
 
 # KEYS: the window keys in quota order; ARGV: limit and expiry (seconds) of each, interleaved.
 COUNT_SCRIPT = """
@@ -143,6 +146,7 @@ class WindowCounter:
         local: WindowStore | None = None,
         clock: Clock = time.time,
         on_fallback: Callable[[], None] = lambda: None,
+        drop_idle: Callable[[], Awaitable[None]] | None = None,
         closers: Sequence[Callable[[], Any]] = (),
     ) -> None:
         self._primary = primary
@@ -150,7 +154,9 @@ class WindowCounter:
         self._clock = clock
         self._on_fallback = on_fallback
         self._breaker = Breaker(clock)
-        self._warned_at = -WARN_EVERY_SECONDS
+        self._down_since: float | None = None
+        self._drop_idle = drop_idle
+        self._drops: set[asyncio.Task[None]] = set()
         self._closers = closers
 
     async def hit(
@@ -165,9 +171,10 @@ class WindowCounter:
                 decision = await _count(self._primary, key, quotas, now)
             except STORE_ERRORS as exc:
                 self._breaker.failed()
-                self._warn(f"rate-limit store unreachable ({type(exc).__name__}); degraded")
+                self._went_down(exc, fallback is not None)
             else:
                 self._breaker.succeeded()
+                self._came_back()
                 return decision
         self._on_fallback()
         if fallback is None:
@@ -176,14 +183,48 @@ class WindowCounter:
         return Decision(local.states, local.violated, degraded=True)
 
     async def aclose(self) -> None:
+        for task in list(self._drops):
+            await task
         for close in self._closers:
             await close()
 
-    def _warn(self, message: str) -> None:
-        now = self._clock()
-        if now - self._warned_at >= WARN_EVERY_SECONDS:
-            self._warned_at = now
-            log.warning(message)
+    def _went_down(self, exc: BaseException, has_fallback: bool) -> None:
+        if self._down_since is not None:
+            return
+        self._down_since = self._clock()
+        instead = "counting in this process's memory with the fallback quotas"
+        log.warning(
+            "rate-limit store unreachable (%s: %s); %s until it answers",
+            type(exc).__name__,
+            str(exc) or "no detail",
+            instead if has_fallback else "fail-closed plans answer 503 counters-unavailable",
+        )
+        self._start_drop()
+
+    def _came_back(self) -> None:
+        if self._down_since is None:
+            return
+        down_for = self._clock() - self._down_since
+        self._down_since = None
+        log.warning(
+            "rate-limit store reachable again after %.1f s; shared counters in use", down_for
+        )
+        self._start_drop()
+
+    def _start_drop(self) -> None:
+        """Close the idle pooled connections in the background (never on the request's time)."""
+        if self._drop_idle is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._drop(self._drop_idle))
+        self._drops.add(task)
+        task.add_done_callback(self._drops.discard)
+
+    @staticmethod
+    async def _drop(drop_idle: Callable[[], Awaitable[None]]) -> None:
+        try:
+            await drop_idle()
+        except Exception as exc:  # closing a dead socket can fail; it is gone either way
+            log.debug("dropping idle rate-limit connections failed: %s", exc)
 
 
 async def _count(store: WindowStore, key: str, quotas: Sequence[Quota], now: float) -> Decision:
@@ -237,5 +278,6 @@ def build_counter(
         local=MemoryWindows(),
         clock=clock,
         on_fallback=on_fallback,
+        drop_idle=lambda: pool.disconnect(inuse_connections=False),
         closers=(pool.aclose,),
     )

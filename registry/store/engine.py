@@ -1,4 +1,5 @@
-"""Engine factory: SQLite (WAL, foreign keys, busy timeout, explicit BEGIN) or PostgreSQL.
+"""Engine factory: SQLite (WAL, foreign keys, busy timeout, explicit BEGIN) or PostgreSQL
+(with every wait bounded: `registry.store.timeouts`).
 
 pysqlite's own transaction handling defers BEGIN and cannot issue `BEGIN IMMEDIATE`, so the
 driver runs in autocommit mode and the engine emits BEGIN itself (the SQLAlchemy recipe). A
@@ -17,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from registry.errors import InvalidInput
 from registry.problems import Text
+from registry.store.timeouts import StoreTimeouts, bound_postgres_waits
 
 
 def _dumps(value: Any) -> str:
@@ -24,12 +26,18 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def make_engine(url: str, *, lock_timeout: float) -> Engine:
-    """An engine for `url`; `lock_timeout` (seconds) bounds every wait for the write lock."""
+def make_engine(url: str, *, lock_timeout: float, timeouts: StoreTimeouts | None = None) -> Engine:
+    """An engine for `url`; `lock_timeout` (seconds) bounds every wait for the write lock,
+    `timeouts` every wait on a PostgreSQL server (a pool slot included)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, lock_timeout)
-    return create_engine(url, json_serializer=_dumps, pool_pre_ping=True)
+    timeouts = timeouts or StoreTimeouts()
+    engine = create_engine(
+        url, json_serializer=_dumps, pool_pre_ping=True, pool_timeout=timeouts.reply_seconds
+    )
+    bound_postgres_waits(engine, timeouts)
+    return engine
 
 
 def _sqlite_engine(url: str, lock_timeout: float) -> Engine:
@@ -69,7 +77,12 @@ def _sqlite_engine(url: str, lock_timeout: float) -> Engine:
     return engine
 
 
-def libpq_conninfo(url: URL) -> str:
+def libpq_conninfo(url: URL, timeouts: StoreTimeouts | None = None) -> str:
     """The libpq URI of a SQLAlchemy `postgresql+psycopg://` URL (query options kept), for code
-    that talks to PostgreSQL without SQLAlchemy (LISTEN, advisory-lock leases)."""
+    that talks to PostgreSQL without SQLAlchemy (LISTEN, advisory-lock leases). With
+    `timeouts`, its TCP keepalives are added where the URL sets none: such a connection idles
+    for hours, and a server that vanished must end it (and the lease it holds) in seconds."""
+    if timeouts is not None:
+        keepalive = {k: v for k, v in timeouts.connect_params().items() if k != "connect_timeout"}
+        url = url.update_query_dict({**keepalive, **url.query})
     return url.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -15,6 +15,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, text
 
 import registry.migrations
+from registry.store.timeouts import unbounded_statements
 
 MIGRATION_LOCK_KEY = 0x7473756E  # "tsun": the advisory lock id taken while migrating
 
@@ -35,7 +36,7 @@ def upgrade_to_head(engine: Engine) -> None:
     """Bring the schema to the newest revision; a no-op when it is already there."""
     with engine.connect() as conn:
         conn.execution_options(sqlite_begin="IMMEDIATE")
-        with conn.begin():
+        with conn.begin(), unbounded_statements(conn):
             if conn.dialect.name == "postgresql":
                 conn.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}

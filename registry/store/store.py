@@ -25,6 +25,7 @@ from sqlalchemy.exc import (
     NoSuchModuleError,
     OperationalError,
 )
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -38,6 +39,7 @@ from registry.store.catalogue import CatalogueUnit
 from registry.store.engine import make_engine
 from registry.store.migrate import upgrade_to_head
 from registry.store.tables import RegistryStateRow
+from registry.store.timeouts import StoreTimeouts
 from registry.store.traffic import TrafficUnit
 from registry.usage.traffic import ErrorCount, TrafficCount
 
@@ -52,10 +54,18 @@ class Unit(CatalogueUnit, AccountsUnit, TrafficUnit):
 class Store:
     """The registry database. Build it with `open_store`; close it with `dispose()`."""
 
-    def __init__(self, engine: Engine, *, lock_timeout: float = 5.0, clock: Clock = utc_now):
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        lock_timeout: float = 5.0,
+        clock: Clock = utc_now,
+        timeouts: StoreTimeouts | None = None,
+    ):
         self.engine = engine
         self.lock_timeout = lock_timeout
         self.clock = clock
+        self.timeouts = timeouts or StoreTimeouts()
 
     @property
     def dialect(self) -> str:
@@ -137,7 +147,8 @@ class Store:
 @contextmanager
 def _lost_race_is_conflict() -> Iterator[None]:
     """Turn a lost race (lock wait timed out, unique key taken, stale row) into Conflict, and a
-    database that cannot be reached into StoreUnavailable (503 / exit 2), never a traceback."""
+    database that cannot be reached or does not answer in time (`registry.store.timeouts`)
+    into StoreUnavailable (503 / exit 2), never a traceback."""
     try:
         yield
     except StaleDataError as exc:
@@ -146,10 +157,12 @@ def _lost_race_is_conflict() -> Iterator[None]:
         if _is_lost_race(exc):
             raise Conflict("concurrent-change") from exc
         if isinstance(exc, OperationalError):  # connection refused or lost, disk errors, …
-            raise StoreUnavailable("store-unavailable", reason=_first_line(exc)) from exc
+            raise StoreUnavailable("store-unavailable", cause=_first_line(exc)) from exc
         raise
     except InterfaceError as exc:
-        raise StoreUnavailable("store-unavailable", reason=_first_line(exc)) from exc
+        raise StoreUnavailable("store-unavailable", cause=_first_line(exc)) from exc
+    except PoolTimeout as exc:  # every pooled connection is busy waiting on the server
+        raise StoreUnavailable("store-unavailable", cause=str(exc).splitlines()[0]) from exc
     except DataError as exc:  # e.g. PostgreSQL refuses NUL in text: the caller's input
         raise InvalidInput("value-refused", reason=_first_line(exc)) from exc
 
@@ -173,7 +186,10 @@ def open_store(
 
     A malformed URL is `InvalidInput`; an unreachable database is `StoreUnavailable`.
     """
-    url = settings_or_url if isinstance(settings_or_url, str) else settings_or_url.database_url
+    if isinstance(settings_or_url, str):
+        url, timeouts = settings_or_url, StoreTimeouts()
+    else:
+        url, timeouts = settings_or_url.database_url, StoreTimeouts.from_settings(settings_or_url)
     try:
         backend = make_url(url).get_backend_name()
         if backend not in SUPPORTED_BACKENDS:
@@ -186,7 +202,7 @@ def open_store(
                     f"unsupported database {backend!r}: use sqlite:///PATH or postgresql+psycopg://…",
                 ),
             )
-        engine = make_engine(url, lock_timeout=lock_timeout)
+        engine = make_engine(url, lock_timeout=lock_timeout, timeouts=timeouts)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise InvalidInput("invalid-database-url", url=repr(url), reason=str(exc)) from exc
     try:
@@ -195,4 +211,4 @@ def open_store(
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine, lock_timeout=lock_timeout, clock=clock)
+    return Store(engine, lock_timeout=lock_timeout, clock=clock, timeouts=timeouts)

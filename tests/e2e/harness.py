@@ -68,8 +68,11 @@ def wait_http(url: str, deadline_seconds: float = 30) -> None:
 
 
 @contextmanager
-def serve(env: Mapping[str, str], tmp: Path, *extra: str) -> Iterator[Server]:
-    """A real `tsunagu serve` on a free loopback port, stopped by PID afterwards."""
+def serve(
+    env: Mapping[str, str], tmp: Path, *extra: str, ready_seconds: float = 30
+) -> Iterator[Server]:
+    """A real `tsunagu serve` on a free loopback port, stopped by PID afterwards; it must
+    answer within `ready_seconds` (several workers each import the application)."""
     port = free_port()
     log_path = tmp / f"serve-{port}.log"
     with log_path.open("wb") as log:
@@ -83,7 +86,7 @@ def serve(env: Mapping[str, str], tmp: Path, *extra: str) -> Iterator[Server]:
     server = Server(f"http://127.0.0.1:{port}", process, log_path)
     try:
         try:
-            wait_http(server.base_url + "/healthz")
+            wait_http(server.base_url + "/healthz", ready_seconds)
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n--- server log ---\n{server.log()}") from exc
         yield server

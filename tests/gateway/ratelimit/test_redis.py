@@ -98,7 +98,7 @@ async def test_redis_down_falls_back_to_local_counting(caplog: pytest.LogCapture
         assert headers_of(served[0])["ratelimit-policy"] == '"minute";q=2;w=60'
         assert len(fallbacks) == 3
         warnings = [r for r in caplog.records if "unreachable" in r.getMessage()]
-        assert len(warnings) == 1  # once per interval, not once per request
+        assert len(warnings) == 1  # once per outage, not once per request
     finally:
         await counter.aclose()
 
