@@ -73,6 +73,16 @@ class Settings(BaseSettings):
     traffic_hourly_retention_days: int = Field(default=35, ge=2, le=400)  # then daily rows
     traffic_flush_seconds: float = Field(default=5.0, gt=0, le=300)
 
+    # Notices (ADR 0021): e-mail through SMTP when a URL is set, webhooks always; retried with
+    # exponential backoff and jitter for `notice_retry_hours`, then failed
+    smtp_url: str | None = None  # smtp://, smtp+starttls://, smtps:// [user:password@]host[:port]
+    mail_from: str | None = None  # default: noreply@<host of TSUNAGU_PUBLIC_URL>
+    notice_poll_seconds: float = Field(default=5.0, gt=0, le=300)
+    notice_retry_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    notice_backoff_seconds: float = Field(default=30.0, gt=0, le=3600)  # the first retry's delay
+    notice_claim_seconds: float = Field(default=300.0, gt=0, le=86400)  # then a claim is retaken
+    notice_send_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+
     # Developer portal: `serve` and `demo` build it at start and after registry changes
     portal_autobuild: bool = True
     portal_debounce_seconds: float = Field(default=2.0, ge=0)
