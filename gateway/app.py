@@ -22,6 +22,7 @@ from prometheus_client import CollectorRegistry
 from gateway.admin.app import build_admin_app
 from gateway.asgi import DataPlane, Kind
 from gateway.background import BackgroundServices, FileLease, Hooks, Lease, PostgresLease
+from gateway.background.notices import NoticeDelivery, NoticeWorkerService
 from gateway.background.services import nothing
 from gateway.body_cap import BodyCap, bearer_required
 from gateway.compiled_routes import CompiledRoutes
@@ -99,6 +100,7 @@ class Runtime:
     routes: CompiledRoutes
     site: PortalSite
     portal: PortalRebuilder | None  # None when TSUNAGU_PORTAL_AUTOBUILD is off
+    notices: NoticeDelivery
 
 
 def create_app(
@@ -157,6 +159,7 @@ def create_app(
         routes=routes,
         site=site,
         portal=portal,
+        notices=NoticeDelivery(service),
     )
     handlers: dict[Kind, Handler] = {
         "api": ProxyHandler(upstream_client, settings, problems),
@@ -282,6 +285,7 @@ def background_services(runtime: Runtime) -> BackgroundServices:
             Hooks("usage-flush", runtime.usage.start, runtime.usage.stop),
             Hooks("traffic-flush", runtime.traffic.start, runtime.traffic.stop),
             *portal_rebuild(runtime),
+            NoticeWorkerService(runtime.notices, runtime.settings.notice_poll_seconds),
         ],
         lease_for=lambda name: lease_for(runtime.settings, store, name),
     )

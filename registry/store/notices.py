@@ -16,11 +16,14 @@ from sqlalchemy.orm import Session
 
 from registry.clock import utc_now
 from registry.errors import NotFound
+from registry.models import ChangeLogEntry
 from registry.notices.models import Caller, Channel, Delivery, DeliveryState, Webhook
+from registry.store import mapping
 from registry.store.tables import (
     AppRow,
     AppSubscriptionRow,
     AppWebhookRow,
+    ChangeLogRow,
     NoticeDeliveryRow,
     UsageCountRow,
 )
@@ -85,7 +88,9 @@ class NoticesUnit:
         return row.id
 
     # the worker: claim → send → mark -----------------------------------------------------------
-    def claim_due(self, now: datetime, limit: int, claim_for: timedelta) -> list[Delivery]:
+    def claim_due(
+        self, now: datetime, limit: int, claim_for: timedelta, channels: Collection[Channel]
+    ) -> list[Delivery]:
         """Take up to `limit` deliveries due now (pending, or claimed by a worker that died):
         each becomes `sending` with one more attempt, and comes due again after `claim_for`
         unless it is marked first. SKIP LOCKED lets a cron run and a server run side by side."""
@@ -94,6 +99,7 @@ class NoticesUnit:
             .where(
                 NoticeDeliveryRow.state.in_([s.value for s in OPEN_STATES]),
                 NoticeDeliveryRow.next_attempt_at <= now,
+                NoticeDeliveryRow.channel.in_([c.value for c in channels]),
             )
             .order_by(NoticeDeliveryRow.next_attempt_at, NoticeDeliveryRow.id)
             .limit(limit)
@@ -147,9 +153,18 @@ class NoticesUnit:
             stmt = stmt.where(NoticeDeliveryRow.state == state.value)
         return [_delivery(row) for row in self.session.scalars(stmt.limit(limit))]
 
-    def deliveries_with_key_prefix(self, prefix: str) -> list[Delivery]:
-        stmt = select(NoticeDeliveryRow).where(NoticeDeliveryRow.key.startswith(prefix))
-        return [_delivery(row) for row in self.session.scalars(stmt)]
+    def has_delivery(self, key: str) -> bool:
+        stmt = select(NoticeDeliveryRow.id).where(NoticeDeliveryRow.key == key)
+        return self.session.scalar(stmt) is not None
+
+    def changes_of(self, target: str, action: str) -> list[ChangeLogEntry]:
+        """The change-log entries of one action on one target, oldest first."""
+        stmt = (
+            select(ChangeLogRow)
+            .where(ChangeLogRow.target == target, ChangeLogRow.action == action)
+            .order_by(ChangeLogRow.id)
+        )
+        return [mapping.change(row) for row in self.session.scalars(stmt)]
 
     def _row(self, delivery_id: str) -> NoticeDeliveryRow:
         row = self.session.get(NoticeDeliveryRow, delivery_id)
