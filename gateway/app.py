@@ -26,6 +26,7 @@ from gateway.background.notices import NoticeDelivery, NoticeWorkerService
 from gateway.background.services import nothing
 from gateway.body_cap import BodyCap, bearer_required
 from gateway.compiled_routes import CompiledRoutes
+from gateway.feeds import feeds_router
 from gateway.invalidation import Invalidation, build_invalidation
 from gateway.invalidation.local import WakingRevocations, wake_after_writes
 from gateway.metrics import GatewayMetrics, render_metrics
@@ -253,7 +254,7 @@ def _platform(runtime: Runtime) -> FastAPI:
         runtime.problems,
         readiness=_readiness(runtime, settings),
         render_metrics=lambda: render_metrics(runtime.metrics),
-        routers=(oauth, api_catalog_router(runtime.site)),
+        routers=(oauth, api_catalog_router(runtime.site), feeds_router(service)),
         mounts=(("/admin/v1", gated_admin), ("/portal", runtime.site)),
     )
     install_limiter(platform, limiter, runtime.problems)

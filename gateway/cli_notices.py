@@ -12,7 +12,7 @@ from gateway.background.notices import NoticeDelivery
 from gateway.cli import Fmt, group, registry
 from gateway.cli_output import OutputFormat
 from registry.notices.events import jst
-from registry.notices.models import Delivery, DeliveryState
+from registry.notices.models import DeliveryState
 from registry.principal import cli_operator
 
 ClientId = Annotated[str, typer.Argument(help="the app's client id")]
@@ -43,7 +43,7 @@ def notices_list(
             for d in rows
         ],
     )
-    out.emit(fmt, [delivery_json(d) for d in rows], lines)
+    out.emit(fmt, [d.as_document() for d in rows], lines)
 
 
 def notices_retry(
@@ -53,7 +53,7 @@ def notices_retry(
     """Send a failed notice again at the worker's next round, with a fresh retry period."""
     with registry() as svc:
         delivery = svc.retry_notice(cli_operator(), delivery_id)
-    data = delivery_json(delivery)
+    data = delivery.as_document()
     out.emit(fmt, data, out.mapping_lines(data))
 
 
@@ -100,24 +100,6 @@ def app_subscribe(
         added = svc.subscribe(cli_operator(), client_id, slug)
     data = {"client_id": client_id, "slug": slug, "subscribed": True, "new": added}
     out.emit(fmt, data, out.mapping_lines(data))
-
-
-def delivery_json(delivery: Delivery) -> dict[str, Any]:
-    """Stable keys; times in Japan time with the offset."""
-    return {
-        "id": delivery.id,
-        "kind": delivery.kind,
-        "channel": delivery.channel.value,
-        "recipient": delivery.recipient,
-        "subject": delivery.subject,
-        "state": delivery.state.value,
-        "attempts": delivery.attempts,
-        "change_id": delivery.change_id,
-        "created_at": jst(delivery.created_at),
-        "next_attempt_at": jst(delivery.next_attempt_at),
-        "sent_at": jst(delivery.sent_at) if delivery.sent_at else None,
-        "last_error": delivery.last_error,
-    }
 
 
 def register(root: typer.Typer, apps: typer.Typer) -> None:

@@ -11,12 +11,13 @@ import secrets
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from registry.clock import utc_now
 from registry.errors import NotFound
 from registry.models import ChangeLogEntry
+from registry.notices.events import EVENTS, PRIVATE_ACTIONS
 from registry.notices.models import Caller, Channel, Delivery, DeliveryState, Webhook
 from registry.store import mapping
 from registry.store.tables import (
@@ -152,6 +153,22 @@ class NoticesUnit:
         if state is not None:
             stmt = stmt.where(NoticeDeliveryRow.state == state.value)
         return [_delivery(row) for row in self.session.scalars(stmt.limit(limit))]
+
+    def public_changes(self, slug: str | None, limit: int) -> list[ChangeLogEntry]:
+        """Newest first: change-log entries that are notices (`registry.notices.events`), of
+        one API when `slug` is given."""
+        stmt = (
+            select(ChangeLogRow)
+            .where(
+                or_(ChangeLogRow.action.startswith("api."), ChangeLogRow.action.in_(list(EVENTS))),
+                ChangeLogRow.action.not_in(list(PRIVATE_ACTIONS)),
+            )
+            .order_by(ChangeLogRow.id.desc())
+            .limit(limit)
+        )
+        if slug is not None:
+            stmt = stmt.where(ChangeLogRow.target.startswith(f"{slug}/", autoescape=True))
+        return [mapping.change(row) for row in self.session.scalars(stmt)]
 
     def has_delivery(self, key: str) -> bool:
         stmt = select(NoticeDeliveryRow.id).where(NoticeDeliveryRow.key == key)
