@@ -105,7 +105,8 @@ def test_publishing_tells_the_callers_of_the_other_versions(world: World) -> Non
     assert world.deliveries() == []  # a draft is the provider's own business
     world.svc.publish(OPERATOR, "libraries", "v3")
     sent = mails(world)
-    assert [(d["recipient"], d["kind"]) for d in sent] == [("a@example.jp", "api.version.published")]
+    published = [("a@example.jp", "api.version.published")]
+    assert [(d["recipient"], d["kind"]) for d in sent] == published
 
 
 def test_retiring_by_hand_is_told(world: World) -> None:
