@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from registry.clock import utc_now
+from registry.clock import Clock
 from registry.errors import NotFound
 from registry.models import ChangeLogEntry
 from registry.notices.events import EVENTS, PRIVATE_ACTIONS
@@ -39,6 +39,8 @@ def new_delivery_id() -> str:
 
 class NoticesUnit:
     """The outbox, webhooks and subscriptions as seen inside the enclosing transaction."""
+
+    clock: Clock  # the store's clock (set by `Unit`): when a delivery is enqueued
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -68,7 +70,7 @@ class NoticesUnit:
         )
         if existing is not None:
             return existing
-        now = utc_now()
+        now = self.clock()
         row = NoticeDeliveryRow(
             id=new_delivery_id(),
             key=key,
