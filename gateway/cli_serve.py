@@ -12,6 +12,7 @@ import uvicorn
 
 from gateway.cli_errors import fail, reported
 from gateway.edge.protocol import BoundedHttpToolsProtocol
+from registry.notices.smtp import parse_smtp_url
 from registry.settings import Settings, load_settings
 from registry.store import open_store
 
@@ -40,7 +41,10 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> 
 
 
 def prepare(settings: Settings, workers: int) -> None:
-    """Migrate once before the workers start, and set up multiprocess metrics for N workers."""
+    """Check what a worker would refuse later (one line, not a traceback per worker), migrate
+    once before the workers start, and set up multiprocess metrics for N workers."""
+    if settings.smtp_url:
+        parse_smtp_url(settings.smtp_url)
     open_store(settings).dispose()
     if workers > 1:
         directory = (settings.var_dir / "prometheus").resolve()
