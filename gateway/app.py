@@ -22,9 +22,11 @@ from prometheus_client import CollectorRegistry
 from gateway.admin.app import build_admin_app
 from gateway.asgi import DataPlane, Kind
 from gateway.background import BackgroundServices, FileLease, Hooks, Lease, PostgresLease
+from gateway.background.notices import NoticeDelivery, NoticeWorkerService
 from gateway.background.services import nothing
 from gateway.body_cap import BodyCap, bearer_required
 from gateway.compiled_routes import CompiledRoutes
+from gateway.feeds import feeds_router
 from gateway.invalidation import Invalidation, build_invalidation
 from gateway.invalidation.local import WakingRevocations, wake_after_writes
 from gateway.logs import AccessLog, configure_logging
@@ -102,6 +104,7 @@ class Runtime:
     routes: CompiledRoutes
     site: PortalSite
     portal: PortalRebuilder | None  # None when TSUNAGU_PORTAL_AUTOBUILD is off
+    notices: NoticeDelivery
     access_log: AccessLog | None  # None when TSUNAGU_ACCESS_LOG is unset
     metrics_endpoint: MetricsEndpoint
     metrics_listener: MetricsListener | None  # on TSUNAGU_METRICS_ADDRESS when it is set
@@ -172,6 +175,7 @@ def create_app(
         routes=routes,
         site=site,
         portal=portal,
+        notices=NoticeDelivery(service),
         access_log=AccessLog(settings.access_log) if settings.access_log else None,
         metrics_endpoint=endpoint,
         metrics_listener=(
@@ -274,7 +278,7 @@ def _platform(runtime: Runtime) -> FastAPI:
         runtime.problems,
         readiness=_readiness(runtime, settings),
         metrics=None if runtime.metrics_listener else runtime.metrics_endpoint,
-        routers=(oauth, api_catalog_router(runtime.site)),
+        routers=(oauth, api_catalog_router(runtime.site), feeds_router(service)),
         mounts=(("/admin/v1", gated_admin), ("/portal", runtime.site)),
     )
     install_limiter(platform, limiter, runtime.problems)
@@ -308,6 +312,7 @@ def background_services(runtime: Runtime) -> BackgroundServices:
             Hooks("traffic-flush", runtime.traffic.start, runtime.traffic.stop),
             *portal_rebuild(runtime),
             *metrics_listener(runtime),
+            NoticeWorkerService(runtime.notices, runtime.settings.notice_poll_seconds),
         ],
         lease_for=lambda name: lease_for(runtime.settings, store, name),
     )

@@ -77,10 +77,14 @@ def run_one(config: uvicorn.Config) -> None:
 
 def prepare(settings: Settings, workers: int) -> None:
     """Migrate once before the workers start, and set up multiprocess metrics for N workers
-    (an empty directory, so no file of an earlier run's workers is aggregated); a busy
-    TSUNAGU_METRICS_ADDRESS ends the start here, in one line."""
+    (an empty directory, so no file of an earlier run's workers is aggregated); a malformed
+    TSUNAGU_SMTP_URL or a busy TSUNAGU_METRICS_ADDRESS ends the start here, in one line (not a
+    traceback per worker)."""
+    from registry.notices.smtp import parse_smtp_url
     from registry.store import open_store
 
+    if settings.smtp_url:
+        parse_smtp_url(settings.smtp_url)
     open_store(settings).dispose()
     if settings.metrics_address:
         from gateway.metrics_exposure import probe_address  # aiohttp: only when it is needed

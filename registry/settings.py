@@ -166,6 +166,19 @@ class LogSettings(BaseModel):
         return value.lower() if isinstance(value, str) else value
 
 
+class NoticeSettings(BaseModel):
+    """Change notices (ADR 0021): e-mail through SMTP when a URL is set, webhooks always;
+    retried with exponential backoff and jitter for `notice_retry_hours`, then failed."""
+
+    smtp_url: str | None = None  # smtp://, smtp+starttls://, smtps:// [user:password@]host[:port]
+    mail_from: str | None = None  # default: noreply@<host of TSUNAGU_PUBLIC_URL>
+    notice_poll_seconds: float = Field(default=5.0, gt=0, le=300)
+    notice_retry_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    notice_backoff_seconds: float = Field(default=30.0, gt=0, le=3600)  # the first retry's delay
+    notice_claim_seconds: float = Field(default=300.0, gt=0, le=86400)  # then a claim is retaken
+    notice_send_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+
+
 class PortalSettings(BaseModel):
     """Developer portal: `serve` and `demo` build it at start and after registry changes."""
 
@@ -183,6 +196,7 @@ GROUPS: Mapping[str, type[BaseModel]] = {
     "edge": EdgeSettings,
     "monitoring": MonitoringSettings,
     "logs": LogSettings,
+    "notices": NoticeSettings,
     "portal": PortalSettings,
 }
 """`tsunagu.toml` table name → the group of settings it may hold."""
@@ -199,6 +213,7 @@ class Settings(
     EdgeSettings,
     MonitoringSettings,
     LogSettings,
+    NoticeSettings,
     PortalSettings,
 ):
     """Every knob of the platform, flat; CONTRACT.md names the public ones."""

@@ -11,9 +11,10 @@ SQLite read transaction (WAL) or PostgreSQL REPEATABLE READ, READ ONLY.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine, make_url, select, text
 from sqlalchemy.exc import (
@@ -31,13 +32,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from registry.clock import Clock, utc_now
 from registry.errors import Conflict, InvalidInput, StoreUnavailable
-from registry.models import SigningKeyView, UsageRow
+from registry.models import ChangeLogEntry, SigningKeyView, UsageRow
+from registry.notices.changes import ChangeNotices
 from registry.problems import Text
 from registry.settings import Settings
 from registry.store.accounts import AccountsUnit
 from registry.store.catalogue import CatalogueUnit
 from registry.store.engine import make_engine
 from registry.store.migrate import upgrade_to_head
+from registry.store.notices import NoticesUnit
 from registry.store.tables import RegistryStateRow
 from registry.store.timeouts import StoreTimeouts
 from registry.store.traffic import TrafficUnit
@@ -47,8 +50,36 @@ SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 PG_LOST_RACE = {"55P03", "40001", "40P01", "23505"}  # lock timeout, serialization, deadlock, unique
 
 
-class Unit(CatalogueUnit, AccountsUnit, TrafficUnit):
+class Unit(CatalogueUnit, AccountsUnit, TrafficUnit, NoticesUnit):
     """Every store query, bound to one open transaction (see `Store.write` / `Store.read`)."""
+
+    def __init__(
+        self, session: Session, on_change: ChangeListener | None = None, clock: Clock = utc_now
+    ) -> None:
+        super().__init__(session)
+        self._on_change = on_change
+        self.clock = clock
+
+    def record_change(
+        self,
+        at: datetime,
+        actor: str,
+        action: str,
+        target: str,
+        detail: Mapping[str, Any],
+        *,
+        routes: bool = True,
+    ) -> ChangeLogEntry:
+        """Append to the change log, bump the generation and write the notices the change
+        causes (the store's change listener), all in this transaction (ADR 0021)."""
+        entry = super().record_change(at, actor, action, target, detail, routes=routes)
+        if self._on_change is not None:
+            self._on_change(self, entry)
+        return entry
+
+
+ChangeListener = Callable[[Unit, ChangeLogEntry], object]
+"""Called with each change-log entry inside its transaction (`registry.notices.changes`)."""
 
 
 class Store:
@@ -61,11 +92,13 @@ class Store:
         lock_timeout: float = 5.0,
         clock: Clock = utc_now,
         timeouts: StoreTimeouts | None = None,
+        on_change: ChangeListener | None = None,
     ):
         self.engine = engine
         self.lock_timeout = lock_timeout
         self.clock = clock
         self.timeouts = timeouts or StoreTimeouts()
+        self.on_change = on_change  # writes change notices; None: a store that notifies nobody
 
     @property
     def dialect(self) -> str:
@@ -79,7 +112,7 @@ class Store:
             with conn.begin():
                 self._lock_registry(conn)
                 with Session(bind=conn, expire_on_commit=False) as session:
-                    yield Unit(session)
+                    yield Unit(session, self.on_change, self.clock)
                     session.flush()
 
     @contextmanager
@@ -89,7 +122,17 @@ class Store:
             if self.dialect == "postgresql":
                 conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             with conn.begin(), Session(bind=conn) as session:
-                yield Unit(session)
+                yield Unit(session, clock=self.clock)
+
+    @contextmanager
+    def outbox(self) -> Iterator[Unit]:
+        """A write transaction that takes no registry lock and bumps no generation: the notice
+        worker's claims and marks, which must not wait behind (or block) registry changes."""
+        with _lost_race_is_conflict(), self.engine.connect() as conn:
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin(), Session(bind=conn, expire_on_commit=False) as session:
+                yield Unit(session, clock=self.clock)
+                session.flush()
 
     def _lock_registry(self, conn: Connection) -> None:
         if self.dialect != "postgresql":
@@ -211,4 +254,8 @@ def open_store(
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine, lock_timeout=lock_timeout, clock=clock, timeouts=timeouts)
+    settings = None if isinstance(settings_or_url, str) else settings_or_url
+    notices = ChangeNotices(settings.public_url) if settings is not None else None
+    return Store(
+        engine, lock_timeout=lock_timeout, clock=clock, timeouts=timeouts, on_change=notices
+    )
