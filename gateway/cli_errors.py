@@ -9,7 +9,7 @@ English. The line ends with the catalogue code, the anchor on the portal's error
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import NoReturn
 
@@ -17,7 +17,7 @@ import typer
 from pydantic import ValidationError
 
 from registry.errors import RegistryError
-from registry.problems import CATALOGUE, Language, Param, ProblemCode
+from registry.problems import CATALOGUE, Language, Param, ProblemCode, Text
 
 _PREFIX = {"ja": "エラー: ", "en": "error: "}
 
@@ -44,11 +44,16 @@ def fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-def refuse(code: ProblemCode, exit_code: int, **params: Param) -> NoReturn:
-    """End with the catalogue's message for `code` in the user's language."""
+def refuse(
+    code: ProblemCode, exit_code: int, lines: Sequence[Text] = (), **params: Param
+) -> NoReturn:
+    """End with the catalogue's message for `code` in the user's language, then `lines` (the
+    items the message counts), one stderr line each."""
     language = cli_language()
     message = CATALOGUE[code].detail(language, params)
     say_error(f"{message} ({code})" if language == "en" else f"{message}（{code}）", language)
+    for line in lines:
+        typer.echo("  " + " ".join(line.in_language(language).split()), err=True)
     raise typer.Exit(exit_code)
 
 
@@ -58,7 +63,7 @@ def reported() -> Iterator[None]:
     try:
         yield
     except RegistryError as exc:
-        refuse(exc.code, exc.exit_code, **exc.params)
+        refuse(exc.code, exc.exit_code, exc.lines, **exc.params)
     except ValidationError as exc:
         error = exc.errors()[0]
         name = "TSUNAGU_" + "_".join(str(part) for part in error["loc"]).upper()

@@ -7,11 +7,23 @@ SQL rows never leave the store: the store maps them to these models. The gateway
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+JAPAN = timezone(timedelta(hours=9))
+"""Japan Standard Time (+09:00, no daylight saving): how a person reads every instant."""
+
+
+def japan_iso(value: datetime) -> str:
+    """An instant as ISO 8601 in Japan time with its offset (`2027-06-19T00:00:00+09:00`)."""
+    return value.astimezone(JAPAN).isoformat()
+
+
+JapanTime = Annotated[datetime, PlainSerializer(japan_iso, return_type=str, when_used="json")]
+"""An instant kept in UTC and rendered in Japan time in JSON (admin API, CLI, change log)."""
 
 
 class Frozen(BaseModel):
@@ -61,14 +73,14 @@ class Provider(Frozen):
     name_en: str
     contact: str
     notice_days: int | None = None
-    created_at: datetime
+    created_at: JapanTime
 
 
 class Waiver(Frozen):
     rule: str
     reason: str
     granted_by: str
-    granted_at: datetime
+    granted_at: JapanTime
 
 
 class RatePlan(Frozen):
@@ -78,6 +90,16 @@ class RatePlan(Frozen):
     fail_closed: bool = False  # when the shared counter store is down: refuse instead of fallback
 
 
+class Brownout(Frozen):
+    """A window in which the gateway answers a deprecated version with 410 `brownout`."""
+
+    starts_at: JapanTime
+    ends_at: JapanTime
+
+    def covers(self, instant: datetime) -> bool:
+        return self.starts_at <= instant < self.ends_at
+
+
 class ApiSummary(Frozen):
     """One row of `tsunagu api list`."""
 
@@ -85,8 +107,9 @@ class ApiSummary(Frozen):
     version: str
     state: VersionState
     provider: str
-    published_at: datetime | None
-    sunset: datetime | None
+    published_at: JapanTime | None
+    sunset: JapanTime | None
+    brownouts: tuple[Brownout, ...] = ()
 
 
 class ApiVersionView(Frozen):
@@ -108,14 +131,15 @@ class ApiVersionView(Frozen):
     cors_origins: tuple[str, ...] = ()
     connect_timeout: float | None = None
     read_timeout: float | None = None
-    created_at: datetime
-    updated_at: datetime
-    published_at: datetime | None = None
-    deprecated_at: datetime | None = None
-    sunset: datetime | None = None
+    created_at: JapanTime
+    updated_at: JapanTime
+    published_at: JapanTime | None = None
+    deprecated_at: JapanTime | None = None
+    sunset: JapanTime | None = None
     successor: str | None = None
     note: str | None = None
-    retired_at: datetime | None = None
+    retired_at: JapanTime | None = None
+    brownouts: tuple[Brownout, ...] = ()
 
 
 class RouteEntry(Frozen):
@@ -137,6 +161,7 @@ class RouteEntry(Frozen):
     deprecated_at: datetime | None
     sunset: datetime | None
     successor: str | None
+    brownouts: tuple[Brownout, ...] = ()
 
 
 class AppView(Frozen):
@@ -191,7 +216,7 @@ class Snapshot(Frozen):
 
 class ChangeLogEntry(Frozen):
     id: int
-    at: datetime
+    at: JapanTime
     actor: str
     action: str
     target: str
@@ -228,12 +253,10 @@ class ConsumerRow(Frozen):
     client_id: str
     app: str
     owner: str
-    last_call: datetime
+    last_call: JapanTime
     count: int
 
 
 def sunset_instant(day: date) -> datetime:
     """A sunset date means 00:00 Japan time (+09:00) on that date (CONTRACT.md)."""
-    from datetime import time, timedelta, timezone
-
-    return datetime.combine(day, time(0, 0), tzinfo=timezone(timedelta(hours=9)))
+    return datetime.combine(day, time(0, 0), tzinfo=JAPAN)
