@@ -23,6 +23,7 @@ from gateway import cli_output as out
 from gateway import cli_portal, cli_serve
 from gateway.cli_errors import reported, say_error
 from gateway.cli_output import OutputFormat
+from registry.brownouts import parse_start
 from registry.errors import InvalidInput
 from registry.intake import load_document
 from registry.intake.limits import MAX_BYTES
@@ -147,6 +148,29 @@ def api_retire(slug: Slug, version: Version, fmt: Fmt = OutputFormat.TEXT) -> No
     out.emit(fmt, out.version_json(view), out.version_lines(view))
 
 
+def api_brownout(
+    slug: Slug,
+    version: Version,
+    *,
+    start: Annotated[str, typer.Option("--start", help='"YYYY-MM-DD HH:MM" (Japan time)')],
+    minutes: Annotated[int, typer.Option("--minutes", help="length of the window")],
+    fmt: Fmt = OutputFormat.TEXT,
+) -> None:
+    """Schedule a brownout of a deprecated version: 410 `brownout` during the window."""
+    with reported():
+        begins = parse_start(start)
+    with registry() as svc:
+        view = svc.brownout(cli_operator(), slug, version, begins, minutes)
+    out.emit(fmt, out.version_json(view), out.version_lines(view))
+
+
+def api_show(slug: Slug, version: Version, fmt: Fmt = OutputFormat.TEXT) -> None:
+    """One version's lifecycle facts: dates, successor, brownouts, lint figures."""
+    with registry() as svc:
+        view = svc.get_version(cli_operator(), slug, version)
+    out.emit(fmt, out.version_json(view), out.version_lines(view))
+
+
 def api_waive(
     slug: Slug,
     version: Version,
@@ -234,6 +258,8 @@ def build_cli() -> typer.Typer:
     api.command("deprecate")(api_deprecate)
     api.command("retire")(api_retire)
     api.command("waive")(api_waive)
+    api.command("brownout")(api_brownout)
+    api.command("show")(api_show)
     api.command("list")(api_list)
     api.command("consumers")(api_consumers)
     root.add_typer(api, name="api")

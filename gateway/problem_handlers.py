@@ -41,6 +41,7 @@ def problem_response(
     code: ProblemCode,
     params: Mapping[str, Param] | None = None,
     headers: Mapping[str, str] | None = None,
+    *,
     extra: Mapping[str, Any] | None = None,
 ) -> Response:
     rid = request_id(request)

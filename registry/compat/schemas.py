@@ -45,6 +45,15 @@ OPTION_KEYWORDS = ("oneOf", "anyOf")
 MAX_DEPTH = 64
 
 
+@dataclass(frozen=True, slots=True)
+class Property:
+    """A property as written (`raw`, maybe a `$ref`), where it is written, and its target."""
+
+    raw: Any
+    pointer: str
+    node: Mapping[str, Any]
+
+
 @dataclass
 class SchemaView:
     """One schema with its `allOf` parts merged: what the checks read."""
@@ -52,7 +61,7 @@ class SchemaView:
     node: Mapping[str, Any]
     pointer: str
     types: frozenset[str] | None = None
-    properties: dict[str, tuple[Mapping[str, Any], str]] = field(default_factory=dict)
+    properties: dict[str, Property] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
 
 
@@ -73,10 +82,10 @@ def view_of(doc: OpenApiDocument, node: Any, pointer: str, depth: int = 0) -> Sc
     properties = node.get("properties")
     if isinstance(properties, Mapping):
         for name, prop in properties.items():
-            prop_node, prop_pointer = resolved(doc, prop, join(pointer, "properties", name))
-            view.properties[str(name)] = (
-                prop_node if isinstance(prop_node, Mapping) else {},
-                prop_pointer,
+            at = join(pointer, "properties", name)
+            target, _ = resolved(doc, prop, at)
+            view.properties[str(name)] = Property(
+                prop, at, target if isinstance(target, Mapping) else {}
             )
     required = node.get("required")
     if isinstance(required, list):
@@ -226,8 +235,8 @@ def _compare_properties(
     diff: Collector, ctx: Context, before: SchemaView, after: SchemaView, depth: int
 ) -> None:
     request = ctx.direction == "request"
-    for name, (node, pointer) in after.properties.items():
-        if name in before.properties or _hidden(ctx, node):
+    for name, prop in after.properties.items():
+        if name in before.properties or _hidden(ctx, prop.node):
             continue
         if not request:
             kind = "response-property-added"
@@ -235,18 +244,19 @@ def _compare_properties(
             kind = "new-required-request-property"
         else:
             kind = "new-optional-request-property"
-        diff.add(kind, pointer, where=ctx.at, name=name)
-    for name, (node, pointer) in before.properties.items():
-        if _hidden(ctx, node):
+        diff.add(kind, prop.pointer, where=ctx.at, name=name)
+    for name, old in before.properties.items():
+        if _hidden(ctx, old.node):
             continue
-        if name not in after.properties:
+        new = after.properties.get(name)
+        if new is None:
             kind = "request-property-removed" if request else "response-property-removed"
-            diff.add(kind, pointer, where=ctx.at, name=name)
+            diff.add(kind, old.pointer, where=ctx.at, name=name)
             continue
-        new_node, new_pointer = after.properties[name]
-        _compare_required(diff, ctx, name, (before, after), new_pointer)
+        _compare_required(diff, ctx, name, (before, after), new.pointer)
         label = f"{ctx.label}.{name}".lstrip(".")
-        compare_schema(diff, ctx.below(label), (node, pointer), (new_node, new_pointer), depth + 1)
+        below = ctx.below(label)
+        compare_schema(diff, below, (old.raw, old.pointer), (new.raw, new.pointer), depth + 1)
     if request:  # `required` naming a property that is not described
         for name in sorted(after.required - before.required):
             if name not in after.properties and name not in before.properties:
