@@ -21,7 +21,7 @@ import typer
 
 from gateway import cli_output as out
 from gateway import cli_portal, cli_serve
-from gateway.cli_errors import reported, say_error
+from gateway.cli_errors import cli_language, reported, say_error
 from gateway.cli_output import OutputFormat
 from registry.brownouts import parse_start
 from registry.errors import InvalidInput
@@ -114,7 +114,7 @@ def api_register(
     with registry() as svc:
         document = read_file(file)
         result = svc.register(cli_operator(), provider, document, upstream, slug=slug)
-    out.emit(fmt, out.register_json(result), out.register_lines(result))
+    out.emit(fmt, out.register_json(result), out.register_lines(result, cli_language()))
 
 
 def api_publish(slug: Slug, version: Version, fmt: Fmt = OutputFormat.TEXT) -> None:

@@ -28,6 +28,7 @@ from registry.models import (
     RegisterResult,
     japan_iso,
 )
+from registry.problems import Language
 
 
 class OutputFormat(StrEnum):
@@ -95,17 +96,22 @@ def lint_lines(report: LintReport) -> list[str]:
 
 
 def register_json(result: RegisterResult) -> dict[str, Any]:
-    return {
+    """CONTRACT.md's shape; a compatible change of a published version adds `changes`."""
+    document: dict[str, Any] = {
         "slug": result.slug,
         "version": result.version,
         "state": result.state.value,
         "lint": lint_counts(result.lint),
     }
+    if result.changes:
+        document["changes"] = [dict(c) for c in result.changes]
+    return document
 
 
-def register_lines(result: RegisterResult) -> list[str]:
+def register_lines(result: RegisterResult, language: Language) -> list[str]:
     head = f"registered {result.slug} {result.version} ({result.state.value})"
-    return [head, *lint_lines(result.lint)]
+    changes = [f"  {c['pointer'] or '/'}: {c[f'message_{language}']}" for c in result.changes]
+    return [head, *changes, *lint_lines(result.lint)]
 
 
 def provider_json(provider: Provider) -> dict[str, Any]:

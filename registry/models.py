@@ -224,10 +224,14 @@ class ChangeLogEntry(Frozen):
 
 
 class RegisterResult(Frozen):
+    """What registering did; `changes` lists a published version's compatible changes
+    (`{kind, breaking, pointer, message_ja, message_en}`), empty for a draft."""
+
     slug: str
     version: str
     state: VersionState
     lint: LintReport
+    changes: tuple[Mapping[str, Any], ...] = ()
 
 
 class CreatedApp(Frozen):

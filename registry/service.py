@@ -182,7 +182,9 @@ class RegistryService(apps.AppOperations, StatusOperations):
         unit.replace_document(replacement)
         detail = lifecycle.change_detail(changes, report)
         unit.record_change(now, principal.subject, "api.change", f"{slug}/{version}", detail)
-        return RegisterResult(slug=slug, version=version, state=current.state, lint=report)
+        return RegisterResult(
+            slug=slug, version=version, state=current.state, lint=report, changes=detail["changes"]
+        )
 
     def publish(self, principal: Principal, slug: str, version: str) -> ApiVersionView:
         now = self.clock()

@@ -115,3 +115,8 @@ def test_a_breaking_registration_lists_each_change(
     )
     out = cli.json("api", "register", str(compatible), "--provider", "mext", "--upstream", UPSTREAM)
     assert (out["state"], out["version"]) == ("deprecated", "v1")
+    assert [(c["kind"], c["pointer"]) for c in out["changes"]] == [
+        ("text-changed", "/paths/~1libraries/get/summary")
+    ]
+    again = cli("api", "register", str(compatible), "--provider", "mext", "--upstream", UPSTREAM)
+    assert again.stdout.splitlines()[0] == "registered libraries v1 (deprecated)"
