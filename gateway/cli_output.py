@@ -160,7 +160,7 @@ def version_lines(view: ApiVersionView) -> list[str]:
 
 
 def brownouts_json(windows: Sequence[Brownout]) -> list[dict[str, str | None]]:
-    return [{"start": iso(w.starts_at), "end": iso(w.ends_at)} for w in windows]
+    return [{"start": iso(w.start), "end": iso(w.end)} for w in windows]
 
 
 def brownouts_text(windows: Sequence[Brownout]) -> str:
@@ -169,7 +169,7 @@ def brownouts_text(windows: Sequence[Brownout]) -> str:
 
 
 def _window(window: Brownout) -> str:
-    start, end = iso(window.starts_at) or "", iso(window.ends_at) or ""
+    start, end = iso(window.start) or "", iso(window.end) or ""
     same_day = start[:10] == end[:10]
     return (
         f"{start[:16].replace('T', ' ')}–{end[11:16] if same_day else end[:16].replace('T', ' ')}"

@@ -48,9 +48,9 @@ def check_window(now: datetime, view: ApiVersionView, start: datetime, minutes: 
     if start < earliest:
         shown = earliest.astimezone(JAPAN).replace(second=0, microsecond=0) + timedelta(minutes=1)
         raise Refused("brownout-too-soon", days=BROWNOUT_LEAD_DAYS, earliest=japan_iso(shown))
-    window = Brownout(starts_at=start, ends_at=start + timedelta(minutes=minutes))
+    window = Brownout(start=start, end=start + timedelta(minutes=minutes))
     name = f"{view.slug}/{view.version}"
-    if view.sunset is None or window.ends_at > view.sunset:
+    if view.sunset is None or window.end > view.sunset:
         sunset = japan_iso(view.sunset) if view.sunset else "-"
         raise Refused("brownout-after-sunset", api=name, sunset=sunset)
     _check_overlap(name, window, view.brownouts)
@@ -59,21 +59,21 @@ def check_window(now: datetime, view: ApiVersionView, start: datetime, minutes: 
 
 def _check_overlap(name: str, window: Brownout, existing: Sequence[Brownout]) -> None:
     for other in existing:
-        if window.starts_at < other.ends_at and other.starts_at < window.ends_at:
+        if window.start < other.end and other.start < window.end:
             raise Refused(
                 "brownout-overlap",
                 api=name,
-                start=japan_iso(other.starts_at),
-                end=japan_iso(other.ends_at),
+                start=japan_iso(other.start),
+                end=japan_iso(other.end),
             )
 
 
 def brownout_detail(view: ApiVersionView, window: Brownout) -> dict[str, object]:
     """The change log's record (the notices and the feed announce it from there)."""
-    minutes = int((window.ends_at - window.starts_at).total_seconds() // 60)
+    minutes = int((window.end - window.start).total_seconds() // 60)
     return {
-        "start": japan_iso(window.starts_at),
-        "end": japan_iso(window.ends_at),
+        "start": japan_iso(window.start),
+        "end": japan_iso(window.end),
         "minutes": minutes,
         "sunset": japan_iso(view.sunset) if view.sunset else None,
         "successor": view.successor,

@@ -93,11 +93,11 @@ class RatePlan(Frozen):
 class Brownout(Frozen):
     """A window in which the gateway answers a deprecated version with 410 `brownout`."""
 
-    starts_at: JapanTime
-    ends_at: JapanTime
+    start: JapanTime
+    end: JapanTime
 
     def covers(self, instant: datetime) -> bool:
-        return self.starts_at <= instant < self.ends_at
+        return self.start <= instant < self.end
 
 
 class ApiSummary(Frozen):

@@ -41,7 +41,7 @@ class BrownoutPolicy:
 
     def _refuse(self, exchange: Exchange, route: RouteEntry, window: Brownout) -> Reply:
         sunset = japan_iso(route.sunset) if route.sunset else "-"
-        extra: dict[str, str] = {"sunset": sunset, "brownout_ends": japan_iso(window.ends_at)}
+        extra: dict[str, str] = {"sunset": sunset, "brownout_ends": japan_iso(window.end)}
         hint: str | Text = ""
         if route.successor:
             successor = api_path(route.slug, route.successor)
@@ -53,6 +53,6 @@ class BrownoutPolicy:
             extra=extra,
             api=f"{route.slug}/{route.version}",
             sunset=sunset,
-            until=japan_iso(window.ends_at),
+            until=japan_iso(window.end),
             successor=hint,
         )

@@ -21,9 +21,7 @@ def windows(
         stmt = stmt.where(BrownoutRow.version_id.in_(version_ids))
     found: dict[int, list[Brownout]] = {}
     for row in session.scalars(stmt):
-        found.setdefault(row.version_id, []).append(
-            Brownout(starts_at=row.starts_at, ends_at=row.ends_at)
-        )
+        found.setdefault(row.version_id, []).append(Brownout(start=row.starts_at, end=row.ends_at))
     return {version_id: tuple(rows) for version_id, rows in found.items()}
 
 
@@ -31,8 +29,8 @@ def add(session: Session, version_id: int, window: Brownout, at: datetime, actor
     session.add(
         BrownoutRow(
             version_id=version_id,
-            starts_at=window.starts_at,
-            ends_at=window.ends_at,
+            starts_at=window.start,
+            ends_at=window.end,
             created_at=at,
             created_by=actor,
         )

@@ -13,7 +13,7 @@ from registry.models import Brownout, RouteEntry, VersionState
 from tests.gateway.dataplane.exchanges import make_exchange
 from tests.gateway.dataplane.routes import NOW, make_route
 
-WINDOW = Brownout(starts_at=NOW, ends_at=NOW + timedelta(minutes=30))
+WINDOW = Brownout(start=NOW, end=NOW + timedelta(minutes=30))
 SUNSET = NOW + timedelta(days=100)
 
 

@@ -39,7 +39,7 @@ def test_a_brownout_is_recorded_listed_and_in_the_route(
     start = in_days(clock, 8)
     view = svc.brownout(PROVIDER_A, "libraries", "v1", start, 30)
     (window,) = view.brownouts
-    assert (window.starts_at, window.ends_at) == (start, start + timedelta(minutes=30))
+    assert (window.start, window.end) == (start, start + timedelta(minutes=30))
     listed = next(r for r in svc.list_apis(OPERATOR) if r.version == "v1")
     assert listed.brownouts == (window,)
     route = RegistryReader(store).snapshot().route("libraries", "v1")
