@@ -42,6 +42,7 @@ from gateway.platform_app import ReadinessCheck, build_platform_app
 from gateway.platform_envelope import PlatformEnvelope
 from gateway.policies.access_log import AccessLogPolicy
 from gateway.policies.auth import AuthenticationPolicy
+from gateway.policies.brownout import BrownoutPolicy
 from gateway.policies.cors import CorsPolicy
 from gateway.policies.deprecation import DeprecationPolicy
 from gateway.policies.ip_guard import IpRateLimitPolicy
@@ -226,9 +227,10 @@ def _pipeline(runtime: Runtime) -> tuple[Policy, ...]:
     """The policies, top to bottom. Preflight (CORS) is answered before authentication because
     browsers send no credentials on it; the per-IP guard runs before authentication and counts
     (in on_complete) only unauthenticated or failed requests, so token guessing meets it and
-    paying traffic does not; metrics, usage and the access log act in on_complete.
-    Path safety comes last: no handler sees a path that could climb out of the API's base
-    path."""
+    paying traffic does not; a brownout answers after the scope check, so usage records which
+    app still called during the window, and before the rate limit, so it spends no quota;
+    metrics, usage and the access log act in on_complete. Path safety comes last: no handler
+    sees a path that could climb out of the API's base path."""
     settings, holder, problems = runtime.settings, runtime.holder, runtime.problems
     return (
         RequestIdPolicy(runtime.ids),
@@ -239,6 +241,7 @@ def _pipeline(runtime: Runtime) -> tuple[Policy, ...]:
         IpRateLimitPolicy(settings, problems),
         AuthenticationPolicy(runtime.verifier, holder, problems),
         ScopePolicy(problems),
+        BrownoutPolicy(problems, utc_now),
         RateLimitPolicy(settings, problems, runtime.counter),
         DeprecationPolicy(settings),
         MetricsPolicy(runtime.metrics),

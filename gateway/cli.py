@@ -26,7 +26,7 @@ import typer
 
 from gateway import cli_output as out
 from gateway import cli_portal, cli_serve
-from gateway.cli_errors import reported, say_error
+from gateway.cli_errors import cli_language, reported, say_error
 from gateway.cli_output import OutputFormat
 from registry.errors import InvalidInput
 
@@ -131,7 +131,7 @@ def api_register(
     with registry() as svc:
         document = read_file(file)
         result = svc.register(operator(), provider, document, upstream, slug=slug)
-    out.emit(fmt, out.register_json(result), out.register_lines(result))
+    out.emit(fmt, out.register_json(result), out.register_lines(result, cli_language()))
 
 
 def api_publish(slug: Slug, version: Version, fmt: Fmt = OutputFormat.TEXT) -> None:
@@ -162,6 +162,31 @@ def api_retire(slug: Slug, version: Version, fmt: Fmt = OutputFormat.TEXT) -> No
     """Retire a version: the gateway answers 410 from then on."""
     with registry() as svc:
         view = svc.retire(operator(), slug, version)
+    out.emit(fmt, out.version_json(view), out.version_lines(view))
+
+
+def api_brownout(
+    slug: Slug,
+    version: Version,
+    *,
+    start: Annotated[str, typer.Option("--start", help='"YYYY-MM-DD HH:MM" (Japan time)')],
+    minutes: Annotated[int, typer.Option("--minutes", help="length of the window")],
+    fmt: Fmt = OutputFormat.TEXT,
+) -> None:
+    """Schedule a brownout of a deprecated version: 410 `brownout` during the window."""
+    from registry.brownouts import parse_start
+
+    with reported():
+        begins = parse_start(start)
+    with registry() as svc:
+        view = svc.brownout(operator(), slug, version, begins, minutes)
+    out.emit(fmt, out.version_json(view), out.version_lines(view))
+
+
+def api_show(slug: Slug, version: Version, fmt: Fmt = OutputFormat.TEXT) -> None:
+    """One version's lifecycle facts: dates, successor, brownouts, lint figures."""
+    with registry() as svc:
+        view = svc.get_version(operator(), slug, version)
     out.emit(fmt, out.version_json(view), out.version_lines(view))
 
 
@@ -252,6 +277,8 @@ def build_cli() -> typer.Typer:
     api.command("deprecate")(api_deprecate)
     api.command("retire")(api_retire)
     api.command("waive")(api_waive)
+    api.command("brownout")(api_brownout)
+    api.command("show")(api_show)
     api.command("list")(api_list)
     api.command("consumers")(api_consumers)
     root.add_typer(api, name="api")

@@ -9,14 +9,14 @@ English. The line ends with the catalogue code, the anchor on the portal's error
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import NoReturn
 
 import typer
 
 from registry.errors import RegistryError, StoreUnavailable
-from registry.problems import CATALOGUE, Language, Param, ProblemCode
+from registry.problems import CATALOGUE, Language, Param, ProblemCode, Text
 
 _PREFIX = {"ja": "エラー: ", "en": "error: "}
 
@@ -43,9 +43,12 @@ def fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-def refuse(code: ProblemCode, exit_code: int, **params: Param) -> NoReturn:
-    """End with the catalogue's message for `code` in the user's language."""
-    _end(code, exit_code, CATALOGUE[code].detail(cli_language(), params))
+def refuse(
+    code: ProblemCode, exit_code: int, lines: Sequence[Text] = (), **params: Param
+) -> NoReturn:
+    """End with the catalogue's message for `code` in the user's language, then `lines` (the
+    items the message counts), one stderr line each."""
+    _end(code, exit_code, CATALOGUE[code].detail(cli_language(), params), lines)
 
 
 def store_unavailable(exc: StoreUnavailable) -> NoReturn:
@@ -57,9 +60,11 @@ def store_unavailable(exc: StoreUnavailable) -> NoReturn:
     _end(exc.code, exc.exit_code, message + cause)
 
 
-def _end(code: ProblemCode, exit_code: int, message: str) -> NoReturn:
+def _end(code: ProblemCode, exit_code: int, message: str, lines: Sequence[Text] = ()) -> NoReturn:
     language = cli_language()
     say_error(f"{message} ({code})" if language == "en" else f"{message}（{code}）", language)
+    for line in lines:
+        typer.echo("  " + " ".join(line.in_language(language).split()), err=True)
     raise typer.Exit(exit_code)
 
 
@@ -73,7 +78,7 @@ def reported() -> Iterator[None]:
     except StoreUnavailable as exc:
         store_unavailable(exc)
     except RegistryError as exc:
-        refuse(exc.code, exc.exit_code, **exc.params)
+        refuse(exc.code, exc.exit_code, exc.lines, **exc.params)
     except ValidationError as exc:
         error = exc.errors()[0]
         name = "TSUNAGU_" + "_".join(str(part) for part in error["loc"]).upper()

@@ -1,7 +1,8 @@
 """Renders the CLI's results: one JSON document (`--format json`) or readable text lines.
 
-JSON keys follow CONTRACT.md exactly; datetimes are ISO 8601 with their offset. Text is for
-people: aligned tables and `key: value` lines, Japanese printed as is.
+JSON keys follow CONTRACT.md exactly; datetimes are ISO 8601 in Japan time with their offset
+(`2027-06-19T00:00:00+09:00`), in JSON and text alike. Text is for people: aligned tables and
+`key: value` lines, Japanese printed as is.
 """
 
 from __future__ import annotations
@@ -15,16 +16,20 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from registry.clock import japan_iso
+
 if TYPE_CHECKING:  # imported when rendering, not when the CLI starts (gateway/cli.py)
     from registry.models import (
         ApiSummary,
         ApiVersionView,
+        Brownout,
         ConsumerRow,
         CreatedApp,
         LintReport,
         Provider,
         RegisterResult,
     )
+    from registry.problems import Language
 
 
 class OutputFormat(StrEnum):
@@ -51,7 +56,8 @@ def emit(fmt: OutputFormat, document: object, lines: Sequence[str]) -> None:
 
 
 def iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    """An instant as a person reads it: Japan time with the offset."""
+    return japan_iso(value) if value is not None else None
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
@@ -69,7 +75,7 @@ def _cell(value: object) -> str:
     if value is None or value == "":
         return "-"
     if isinstance(value, datetime):
-        return value.isoformat()
+        return japan_iso(value)
     return str(value)
 
 
@@ -93,17 +99,22 @@ def lint_lines(report: LintReport) -> list[str]:
 
 
 def register_json(result: RegisterResult) -> dict[str, Any]:
-    return {
+    """CONTRACT.md's shape; a compatible change of a published version adds `changes`."""
+    document: dict[str, Any] = {
         "slug": result.slug,
         "version": result.version,
         "state": result.state.value,
         "lint": lint_counts(result.lint),
     }
+    if result.changes:
+        document["changes"] = [dict(c) for c in result.changes]
+    return document
 
 
-def register_lines(result: RegisterResult) -> list[str]:
+def register_lines(result: RegisterResult, language: Language) -> list[str]:
     head = f"registered {result.slug} {result.version} ({result.state.value})"
-    return [head, *lint_lines(result.lint)]
+    changes = [f"  {c['pointer'] or '/'}: {c[f'message_{language}']}" for c in result.changes]
+    return [head, *changes, *lint_lines(result.lint)]
 
 
 def provider_json(provider: Provider) -> dict[str, Any]:
@@ -135,6 +146,7 @@ def version_json(view: ApiVersionView) -> dict[str, Any]:
         "successor": view.successor,
         "note": view.note,
         "retired_at": iso(view.retired_at),
+        "brownouts": brownouts_json(view.brownouts),
         "lint": lint_counts(view.lint),
         "waivers": [
             {"rule": w.rule, "reason": w.reason, "granted_by": w.granted_by} for w in view.waivers
@@ -146,7 +158,25 @@ def version_lines(view: ApiVersionView) -> list[str]:
     data = version_json(view)
     data["lint"] = f"score {view.lint.score}, {view.lint.errors} errors"
     data["waivers"] = ", ".join(w.rule for w in view.waivers)
+    data["brownouts"] = brownouts_text(view.brownouts)
     return mapping_lines(data)
+
+
+def brownouts_json(windows: Sequence[Brownout]) -> list[dict[str, str | None]]:
+    return [{"start": iso(w.start), "end": iso(w.end)} for w in windows]
+
+
+def brownouts_text(windows: Sequence[Brownout]) -> str:
+    """`2027-05-01 10:00–10:30, …` in Japan time: the windows in one table cell."""
+    return ", ".join(_window(w) for w in windows)
+
+
+def _window(window: Brownout) -> str:
+    start, end = iso(window.start) or "", iso(window.end) or ""
+    same_day = start[:10] == end[:10]
+    return (
+        f"{start[:16].replace('T', ' ')}–{end[11:16] if same_day else end[:16].replace('T', ' ')}"
+    )
 
 
 def summaries_json(rows: Sequence[ApiSummary]) -> list[dict[str, Any]]:
@@ -158,16 +188,28 @@ def summaries_json(rows: Sequence[ApiSummary]) -> list[dict[str, Any]]:
             "provider": r.provider,
             "published_at": iso(r.published_at),
             "sunset": iso(r.sunset),
+            "brownouts": brownouts_json(r.brownouts),
         }
         for r in rows
     ]
 
 
 def summaries_lines(rows: Sequence[ApiSummary]) -> list[str]:
-    headers = ("SLUG", "VERSION", "STATE", "PROVIDER", "PUBLISHED", "SUNSET")
+    headers = ("SLUG", "VERSION", "STATE", "PROVIDER", "PUBLISHED", "SUNSET", "BROWNOUTS")
     return table(
         headers,
-        [(r.slug, r.version, r.state.value, r.provider, r.published_at, r.sunset) for r in rows],
+        [
+            (
+                r.slug,
+                r.version,
+                r.state.value,
+                r.provider,
+                r.published_at,
+                r.sunset,
+                brownouts_text(r.brownouts),
+            )
+            for r in rows
+        ],
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -40,10 +41,12 @@ def problem_response(
     code: ProblemCode,
     params: Mapping[str, Param] | None = None,
     headers: Mapping[str, str] | None = None,
+    *,
+    extra: Mapping[str, Any] | None = None,
 ) -> Response:
     rid = request_id(request)
     language = preferred_language(request.headers.get("accept-language", "").encode("latin-1"))
-    reply = problems.reply(code, request_id=rid, language=language, params=params)
+    reply = problems.reply(code, request_id=rid, language=language, params=params, extra=extra)
     out = {k.decode(): v.decode() for k, v in reply.headers}
     out["X-Request-ID"] = rid
     out.update(headers or {})
@@ -83,7 +86,7 @@ def install_problem_handlers(app: FastAPI, problems: ProblemRenderer) -> None:
             exc.message,
             request_id(request),
         )
-        return problem_response(problems, request, exc.code, exc.params)
+        return problem_response(problems, request, exc.code, exc.params, extra=exc.members)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

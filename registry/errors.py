@@ -8,11 +8,20 @@ say what kind of failure it is, for callers that catch one kind.
 
 from __future__ import annotations
 
-from registry.problems import CATALOGUE, Language, Param, ProblemCode
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+from registry.problems import CATALOGUE, Language, Param, ProblemCode, Text
 
 
 class RegistryError(Exception):
     """Base of every error the registry raises on purpose."""
+
+    lines: tuple[Text, ...] = ()
+    """Items the message counts, one line each (the CLI prints them under the message)."""
+    members: Mapping[str, Any] = MappingProxyType({})
+    """Extension members of the problem+json answer (RFC 9457 §3.2)."""
 
     def __init__(self, code: ProblemCode, **params: Param) -> None:
         self.code: ProblemCode = code
@@ -70,3 +79,19 @@ class StoreUnavailable(RegistryError):
     @property
     def message(self) -> str:
         return f"{self.message_in('en')} Cause: {self.cause}"
+
+
+class ItemizedRefusal(Refused):
+    """A refusal whose message counts items (breaking changes) listed one per line."""
+
+    def __init__(
+        self,
+        code: ProblemCode,
+        *,
+        lines: Sequence[Text],
+        members: Mapping[str, Any],
+        **params: Param,
+    ) -> None:
+        super().__init__(code, **params)
+        self.lines = tuple(lines)
+        self.members = MappingProxyType(dict(members))

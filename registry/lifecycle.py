@@ -15,7 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from registry.address_policy import UpstreamGuard, UpstreamRefused
-from registry.errors import InvalidInput, Refused
+from registry.compat import Change, CompatReport, compare
+from registry.errors import InvalidInput, ItemizedRefusal, Refused
 from registry.lint import LISTING_RULES, is_open_data, lint_document, listing_fields
 from registry.models import (
     ApiVersionView,
@@ -40,6 +41,7 @@ ALLOWED_FROM: Mapping[str, frozenset[VersionState]] = {
     "deprecate": frozenset({VersionState.PUBLISHED}),
     "retire": frozenset({VersionState.PUBLISHED, VersionState.DEPRECATED}),
     "waive": frozenset({VersionState.DRAFT, VersionState.PUBLISHED, VersionState.DEPRECATED}),
+    "brownout": frozenset({VersionState.DEPRECATED}),
 }
 _HIDDEN = Text("（認証情報を含むため表示しません）", "(not shown: it carries credentials)")
 ACTION_NAMES: Mapping[str, Text] = {
@@ -47,6 +49,7 @@ ACTION_NAMES: Mapping[str, Text] = {
     "deprecate": Text("非推奨化", "deprecate"),
     "retire": Text("提供終了", "retire"),
     "waive": Text("免除", "waive"),
+    "brownout": Text("ブラウンアウト", "brown out"),
 }
 
 
@@ -254,16 +257,55 @@ def new_draft(
     )
 
 
-def check_reregister(current: ApiVersionView, doc: Mapping[str, Any], upstream_url: str) -> None:
-    """A published or deprecated version accepts only its identical registration (a no-op);
-    a retired one accepts none."""
+def check_reregister(
+    current: ApiVersionView, doc: Mapping[str, Any], upstream_url: str
+) -> CompatReport | None:
+    """A published or deprecated version accepts its identical registration (a no-op: None)
+    and a backward-compatible document (its changes); a breaking document is refused with one
+    line per breaking change, and a retired version accepts nothing (ADR 0023)."""
     name = f"{current.slug}/{current.version}"
     if current.state is VersionState.RETIRED:
         raise Refused("version-retired", api=name)
-    if dict(current.document) != doc:
-        raise Refused("document-frozen", api=name, state=current.state.value)
     if current.upstream_url != upstream_url:
         raise Refused("upstream-frozen", api=name, state=current.state.value)
+    if dict(current.document) == doc:
+        return None
+    report = compatibility(current.document, doc, current.slug)
+    if not report.compatible:
+        breaking = report.breaking
+        raise ItemizedRefusal(
+            "breaking-change",
+            lines=[Text(c.line("ja"), c.line("en")) for c in breaking],
+            members={"changes": [c.as_json() for c in breaking]},
+            api=name,
+            count=len(breaking),
+            next=f"v{int(current.version[1:]) + 1}",
+        )
+    return report
+
+
+def compatibility(published: Mapping[str, Any], doc: Mapping[str, Any], slug: str) -> CompatReport:
+    """`registry.compat.compare`, plus the one gateway rule a document carries: calls that
+    needed only `<slug>` must not start needing `<slug>:write` (x-write-scope)."""
+    report = compare(published, doc)
+    newly_needs_write = declares_write_scope(doc) and not declares_write_scope(published)
+    if newly_needs_write and any(
+        op.method in UNSAFE_METHODS for op in OpenApiDocument(published).operations
+    ):
+        change = Change("write-scope-required", "/x-write-scope", {"name": f"{slug}:write"})
+        report = CompatReport((change, *report.changes), report.truncated)
+    return report
+
+
+def change_detail(report: CompatReport, lint: LintReport) -> dict[str, Any]:
+    """The change log's record of a compatible change: a readable summary in both languages
+    (the feed's entry text) and every change with its pointer."""
+    return {
+        "summary_ja": report.summary("ja"),
+        "summary_en": report.summary("en"),
+        "changes": [c.as_json() for c in report.changes],
+        **report_detail(lint),
+    }
 
 
 def lint_version(doc: Mapping[str, Any], waivers: Sequence[Waiver]) -> LintReport:

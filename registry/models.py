@@ -7,11 +7,16 @@ SQL rows never leave the store: the store maps them to these models. The gateway
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from registry.clock import JAPAN, japan_iso
+
+JapanTime = Annotated[datetime, PlainSerializer(japan_iso, return_type=str, when_used="json")]
+"""An instant kept in UTC and rendered in Japan time in JSON (admin API, CLI, change log)."""
 
 
 class Frozen(BaseModel):
@@ -61,14 +66,14 @@ class Provider(Frozen):
     name_en: str
     contact: str
     notice_days: int | None = None
-    created_at: datetime
+    created_at: JapanTime
 
 
 class Waiver(Frozen):
     rule: str
     reason: str
     granted_by: str
-    granted_at: datetime
+    granted_at: JapanTime
 
 
 class RatePlan(Frozen):
@@ -78,6 +83,16 @@ class RatePlan(Frozen):
     fail_closed: bool = False  # when the shared counter store is down: refuse instead of fallback
 
 
+class Brownout(Frozen):
+    """A window in which the gateway answers a deprecated version with 410 `brownout`."""
+
+    start: JapanTime
+    end: JapanTime
+
+    def covers(self, instant: datetime) -> bool:
+        return self.start <= instant < self.end
+
+
 class ApiSummary(Frozen):
     """One row of `tsunagu api list`."""
 
@@ -85,8 +100,9 @@ class ApiSummary(Frozen):
     version: str
     state: VersionState
     provider: str
-    published_at: datetime | None
-    sunset: datetime | None
+    published_at: JapanTime | None
+    sunset: JapanTime | None
+    brownouts: tuple[Brownout, ...] = ()
 
 
 class ApiVersionView(Frozen):
@@ -110,14 +126,15 @@ class ApiVersionView(Frozen):
     cors_origins: tuple[str, ...] = ()
     connect_timeout: float | None = None
     read_timeout: float | None = None
-    created_at: datetime
-    updated_at: datetime
-    published_at: datetime | None = None
-    deprecated_at: datetime | None = None
-    sunset: datetime | None = None
+    created_at: JapanTime
+    updated_at: JapanTime
+    published_at: JapanTime | None = None
+    deprecated_at: JapanTime | None = None
+    sunset: JapanTime | None = None
     successor: str | None = None
     note: str | None = None
-    retired_at: datetime | None = None
+    retired_at: JapanTime | None = None
+    brownouts: tuple[Brownout, ...] = ()
 
 
 class RouteEntry(Frozen):
@@ -139,6 +156,7 @@ class RouteEntry(Frozen):
     deprecated_at: datetime | None
     sunset: datetime | None
     successor: str | None
+    brownouts: tuple[Brownout, ...] = ()
 
 
 class AppView(Frozen):
@@ -193,7 +211,7 @@ class Snapshot(Frozen):
 
 class ChangeLogEntry(Frozen):
     id: int
-    at: datetime
+    at: JapanTime
     actor: str
     action: str
     target: str
@@ -201,10 +219,14 @@ class ChangeLogEntry(Frozen):
 
 
 class RegisterResult(Frozen):
+    """What registering did; `changes` lists a published version's compatible changes
+    (`{kind, breaking, pointer, message_ja, message_en}`), empty for a draft."""
+
     slug: str
     version: str
     state: VersionState
     lint: LintReport
+    changes: tuple[Mapping[str, Any], ...] = ()
 
 
 class CreatedApp(Frozen):
@@ -245,13 +267,11 @@ class ConsumerRow(Frozen):
     client_id: str
     app: str
     owner: str
-    last_call: datetime
+    last_call: JapanTime
     count: int
     statuses: Mapping[str, int]  # every one of STATUS_CLASSES, 0 when none
 
 
 def sunset_instant(day: date) -> datetime:
     """A sunset date means 00:00 Japan time (+09:00) on that date (CONTRACT.md)."""
-    from datetime import time, timedelta, timezone
-
-    return datetime.combine(day, time(0, 0), tzinfo=timezone(timedelta(hours=9)))
+    return datetime.combine(day, time(0, 0), tzinfo=JAPAN)

@@ -43,6 +43,7 @@ ProblemCode = Literal[
     "page-not-found",
     "method-not-allowed",
     "gone",
+    "brownout",
     "request-timeout",
     "payload-too-large",
     "uri-too-long",
@@ -80,7 +81,11 @@ ProblemCode = Literal[
     "lint-errors",
     "sunset-too-soon",
     "version-retired",
-    "document-frozen",
+    "breaking-change",
+    "brownout-invalid",
+    "brownout-too-soon",
+    "brownout-after-sunset",
+    "brownout-overlap",
     "upstream-frozen",
     "signing-key-not-found",
     "concurrent-change",
@@ -386,6 +391,17 @@ _ENTRIES = (
         410,
         ("このAPIバージョンは提供を終了しました", "This API version has been retired"),
         ("{api} は提供を終了しました。{successor}", "{api} has been retired.{successor}"),
+    ),
+    _k(
+        "brownout",
+        410,
+        ("一時停止中です（ブラウンアウト）", "Temporarily unavailable (brownout)"),
+        (
+            "{api} は {sunset} に提供を終了します。移行を促すため {until} まで一時的に応答を"
+            "停止しています。{successor}",
+            "{api} will be retired at {sunset}; it is switched off until {until} to prompt "
+            "migration.{successor}",
+        ),
     ),
     _k(
         "request-timeout",
@@ -703,14 +719,48 @@ _ENTRIES = (
         ),
     ),
     _k(
-        "document-frozen",
+        "breaking-change",
         409,
-        ("公開済みバージョンの定義は変更できません", "Published document cannot change"),
+        ("後方互換でない変更です", "Breaking change"),
         (
-            "{api} は {state} です。公開済みメジャーバージョンへの新しい定義は受け付けません。"
-            "新しいメジャーバージョンを登録してください。",
-            "{api} is {state}: a new document for a published major version is refused; "
-            "register a new major version.",
+            "{api} の新しい定義には後方互換でない変更が {count} 件あります。公開済みの"
+            "バージョンには互換な変更だけを登録できます。info.version を上げて {next} として"
+            "登録してください。",
+            "The new document for {api} has {count} breaking change(s); a published version "
+            "accepts compatible changes only. Raise info.version and register it as {next}.",
+        ),
+    ),
+    _k(
+        "brownout-invalid",
+        400,
+        ("ブラウンアウトの指定が不正です", "Invalid brownout"),
+        ("ブラウンアウトを設定できません：{reason}。", "The brownout cannot be set: {reason}."),
+    ),
+    _k(
+        "brownout-too-soon",
+        409,
+        ("ブラウンアウトの開始が近すぎます", "Brownout too soon"),
+        (
+            "ブラウンアウトは {days} 日以上先に設定してください（最も早い開始：{earliest}）。",
+            "A brownout must start at least {days} days ahead (earliest start: {earliest}).",
+        ),
+    ),
+    _k(
+        "brownout-after-sunset",
+        409,
+        ("ブラウンアウトが提供終了日を過ぎます", "Brownout after the sunset"),
+        (
+            "ブラウンアウトは {api} の提供終了（{sunset}）までに終わる必要があります。",
+            "A brownout of {api} must end before its sunset ({sunset}).",
+        ),
+    ),
+    _k(
+        "brownout-overlap",
+        409,
+        ("ブラウンアウトが重なっています", "Brownout overlaps another"),
+        (
+            "{api} には {start}〜{end} のブラウンアウトが既にあります。",
+            "{api} already has a brownout from {start} to {end}.",
         ),
     ),
     _k(

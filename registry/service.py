@@ -9,10 +9,10 @@ leak; acting on another provider's public version is Forbidden.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from registry import apps, lifecycle, urls
+from registry import apps, brownouts, lifecycle, urls
 from registry.address_policy import UpstreamGuard
 from registry.clock import Clock, utc_now
 from registry.errors import Forbidden, InvalidInput, NotFound, Refused
@@ -119,9 +119,8 @@ class RegistryService(apps.AppOperations, StatusOperations, NoticeOperations):
                 raise Forbidden("slug-taken", slug=slug)
             current = unit.version(slug, version)
             if current is not None and current.state is not DRAFT:
-                lifecycle.check_reregister(current, doc, upstream_url)
-                return RegisterResult(
-                    slug=slug, version=version, state=current.state, lint=current.lint
+                return self._change_published(
+                    unit, principal, current, doc=doc, source=document, upstream_url=upstream_url
                 )
             report = lifecycle.lint_version(doc, current.waivers if current else ())
             plan = RatePlan(
@@ -148,6 +147,46 @@ class RegistryService(apps.AppOperations, StatusOperations, NoticeOperations):
             }
             unit.record_change(now, principal.subject, "api.register", f"{slug}/{version}", detail)
         return RegisterResult(slug=slug, version=version, state=DRAFT, lint=report)
+
+    def _change_published(
+        self,
+        unit: Unit,
+        principal: Principal,
+        current: ApiVersionView,
+        *,
+        doc: dict[str, Any],
+        source: bytes,
+        upstream_url: str,
+    ) -> RegisterResult:
+        """Registering a published or deprecated version again: identical is a no-op, a
+        backward-compatible document replaces the served one (gateways pick it up with the
+        generation), a breaking one is refused (ADR 0023)."""
+        slug, version = current.slug, current.version
+        changes = lifecycle.check_reregister(current, doc, upstream_url)
+        if changes is None:
+            return RegisterResult(
+                slug=slug, version=version, state=current.state, lint=current.lint
+            )
+        report = lifecycle.lint_version(doc, current.waivers)
+        lifecycle.check_publishable(slug, version, report)
+        now = self.clock()
+        replacement = lifecycle.new_draft(
+            slug=slug,
+            version=version,
+            provider_id=current.provider_id,
+            doc=doc,
+            source=source,
+            upstream_url=upstream_url,
+            report=report,
+            plan=current.plan,
+            at=now,
+        )
+        unit.replace_document(replacement)
+        detail = lifecycle.change_detail(changes, report)
+        unit.record_change(now, principal.subject, "api.change", f"{slug}/{version}", detail)
+        return RegisterResult(
+            slug=slug, version=version, state=current.state, lint=report, changes=detail["changes"]
+        )
 
     def publish(self, principal: Principal, slug: str, version: str) -> ApiVersionView:
         now = self.clock()
@@ -254,6 +293,23 @@ class RegistryService(apps.AppOperations, StatusOperations, NoticeOperations):
                 changes=changes,
                 detail={"from": view.state.value},
             )
+
+    def brownout(
+        self, principal: Principal, slug: str, version: str, start: datetime, minutes: int
+    ) -> ApiVersionView:
+        """Schedule a brownout of a deprecated version (`registry.brownouts` says the rules)."""
+        now = self.clock()
+        with self.store.write() as unit:
+            view = _for_write(unit, principal, slug, version)
+            lifecycle.check_transition("brownout", slug, version, view.state)
+            window = brownouts.check_window(now, view, start, minutes)
+            unit.add_brownout(slug, version, window, now, principal.subject)
+            detail = brownouts.brownout_detail(view, window)
+            unit.record_change(now, principal.subject, "api.brownout", f"{slug}/{version}", detail)
+            updated = unit.version(slug, version)
+        if updated is None:  # the row was read in this same transaction
+            raise NotFound("not-found", api=f"{slug}/{version}")
+        return lifecycle.with_listing(updated)
 
     def waive(
         self, principal: Principal, slug: str, version: str, rule: str, reason: str

@@ -16,11 +16,13 @@ from gateway.admin.schemas import (
     ApiKeyIn,
     ApiKeyOut,
     AppIn,
+    BrownoutIn,
     DeprecateIn,
     ProviderIn,
     RegisterIn,
     WaiveIn,
 )
+from registry.brownouts import parse_start
 from registry.models import (
     ApiSummary,
     ApiVersionView,
@@ -112,6 +114,13 @@ def apis_router(service: RegistryService, principal: PrincipalDependency) -> API
     @router.post("/{slug}/{version}/retire")
     def retire(actor: Actor, slug: SlugPath, version: VersionPath) -> ApiVersionView:
         return service.retire(actor, slug, version)
+
+    @router.post("/{slug}/{version}/brownouts", status_code=status.HTTP_201_CREATED)
+    def brownout(
+        actor: Actor, slug: SlugPath, version: VersionPath, body: BrownoutIn
+    ) -> ApiVersionView:
+        """Schedule a brownout of a deprecated version (410 `brownout` during the window)."""
+        return service.brownout(actor, slug, version, parse_start(body.start), body.minutes)
 
     @router.post("/{slug}/{version}/waive")
     def waive(actor: Actor, slug: SlugPath, version: VersionPath, body: WaiveIn) -> ApiVersionView:

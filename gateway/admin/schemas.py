@@ -36,6 +36,14 @@ class DeprecateIn(Body):
     note: str | None = None
 
 
+class BrownoutIn(Body):
+    start: str = Field(
+        pattern=r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$",
+        description='"YYYY-MM-DD HH:MM" in Japan time (+09:00), at least 7 days ahead',
+    )
+    minutes: int = Field(ge=1, le=1440, description="length of the window")
+
+
 class WaiveIn(Body):
     rule: str = Field(min_length=1, description="rule id, e.g. ATG-DOC-05")
     reason: str = Field(min_length=1)

@@ -34,6 +34,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "api.plan": ("利用上限の変更", "Rate limits changed"),
     "api.sunset": ("提供終了日の変更", "Sunset changed"),
     "api.reminder": ("提供終了の事前通知", "Sunset reminder"),
+    "api.change": ("互換性のある変更", "Compatible change"),
+    "api.brownout": ("一時停止 (ブラウンアウト) の予定", "Brownout scheduled"),
 }
 
 
@@ -471,6 +473,16 @@ def _history_table(entry: ApiEntry, lang: Lang) -> str:
 
 def _detail(detail: Mapping[str, Any], lang: Lang) -> str:
     shown = []
+    if detail.get("summary_ja"):
+        shown.append(pick(lang, str(detail["summary_ja"]), str(detail.get("summary_en", ""))))
+    if detail.get("start") and detail.get("end"):
+        shown.append(
+            pick(
+                lang,
+                f"{detail['start']} 〜 {detail['end']}",
+                f"{detail['start']} to {detail['end']}",
+            )
+        )
     if detail.get("sunset"):
         shown.append(pick(lang, f"提供終了日 {detail['sunset']}", f"sunset {detail['sunset']}"))
     if detail.get("successor"):

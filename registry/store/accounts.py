@@ -21,7 +21,7 @@ from registry.models import (
     UsageRow,
     VersionState,
 )
-from registry.store import mapping
+from registry.store import brownouts, mapping
 from registry.store.tables import (
     ApiKeyRow,
     ApiRow,
@@ -178,7 +178,9 @@ class AccountsUnit:
             .join(ApiVersionRow, ApiVersionRow.api_id == ApiRow.id)
             .where(ApiVersionRow.state.in_(SERVED_STATES))
         )
-        return {(a.slug, v.version): mapping.route(a, v) for a, v in self.session.execute(stmt)}
+        rows = list(self.session.execute(stmt))
+        windows = brownouts.windows(self.session, [v.id for _, v in rows])
+        return {(a.slug, v.version): mapping.route(a, v, windows.get(v.id, ())) for a, v in rows}
 
     def api_keys(self) -> dict[str, ApiKeyView]:
         stmt = (

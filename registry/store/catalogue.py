@@ -14,6 +14,7 @@ from registry.errors import NotFound
 from registry.models import (
     ApiSummary,
     ApiVersionView,
+    Brownout,
     ChangeLogEntry,
     LintReport,
     Provider,
@@ -21,7 +22,7 @@ from registry.models import (
     VersionState,
     Waiver,
 )
-from registry.store import mapping
+from registry.store import brownouts, mapping
 from registry.store.tables import (
     ApiRow,
     ApiVersionRow,
@@ -189,12 +190,15 @@ class CatalogueUnit:
         if rows is None:
             return None
         api, row = rows
-        return mapping.version_view(api, row, self._waivers(row.id))
+        windows = brownouts.windows(self.session, [row.id]).get(row.id, ())
+        return mapping.version_view(api, row, self._waivers(row.id), windows)
 
     def summaries(self) -> list[ApiSummary]:
         """Every version, by slug and then major version as a number (v2 before v10)."""
         stmt = select(ApiRow, ApiVersionRow).join(ApiVersionRow, ApiVersionRow.api_id == ApiRow.id)
-        rows = [mapping.summary(api, row) for api, row in self.session.execute(stmt)]
+        found = list(self.session.execute(stmt))
+        windows = brownouts.windows(self.session)
+        rows = [mapping.summary(api, row, windows.get(row.id, ())) for api, row in found]
         return sorted(rows, key=lambda r: (r.slug, int(r.version[1:])))
 
     def save_draft(self, draft: Draft) -> None:
@@ -244,6 +248,32 @@ class CatalogueUnit:
                 setattr(row, key, value)
         row.updated_at = at
         self.session.flush()
+
+    def replace_document(self, draft: Draft) -> None:
+        """A compatible change of a published version: its document and what derives from it
+        (source, report, flags); state, dates, plan and upstream stay."""
+        rows = self._rows(draft.slug, draft.version)
+        if rows is None:
+            raise NotFound("not-found", api=f"{draft.slug}/{draft.version}")
+        row = rows[1]
+        row.document = draft.document
+        row.source = draft.source
+        row.lint_report = draft.report.model_dump(mode="json")
+        row.open_data = draft.open_data
+        row.write_scope = draft.write_scope
+        row.cors_origins = list(draft.cors_origins)
+        row.connect_timeout = draft.connect_timeout
+        row.read_timeout = draft.read_timeout
+        row.updated_at = draft.at
+        self.session.flush()
+
+    def add_brownout(
+        self, slug: str, version: str, window: Brownout, at: datetime, actor: str
+    ) -> None:
+        rows = self._rows(slug, version)
+        if rows is None:
+            raise NotFound("not-found", api=f"{slug}/{version}")
+        brownouts.add(self.session, rows[1].id, window, at, actor)
 
     def put_waiver(self, slug: str, version: str, waiver: Waiver) -> None:
         """Record (or replace) the waiver of one rule on one version."""

@@ -10,6 +10,7 @@ from registry.models import (
     ApiSummary,
     ApiVersionView,
     AppView,
+    Brownout,
     ChangeLogEntry,
     LintReport,
     Provider,
@@ -63,7 +64,12 @@ def waiver(row: WaiverRow) -> Waiver:
     )
 
 
-def version_view(api: ApiRow, row: ApiVersionRow, waivers: Iterable[WaiverRow]) -> ApiVersionView:
+def version_view(
+    api: ApiRow,
+    row: ApiVersionRow,
+    waivers: Iterable[WaiverRow],
+    brownouts: tuple[Brownout, ...] = (),
+) -> ApiVersionView:
     """The full view; `listing` holds only the stored overrides (the service merges the rest)."""
     return ApiVersionView(
         slug=api.slug,
@@ -90,10 +96,11 @@ def version_view(api: ApiRow, row: ApiVersionRow, waivers: Iterable[WaiverRow]) 
         successor=row.successor,
         note=row.note,
         retired_at=row.retired_at,
+        brownouts=brownouts,
     )
 
 
-def summary(api: ApiRow, row: ApiVersionRow) -> ApiSummary:
+def summary(api: ApiRow, row: ApiVersionRow, brownouts: tuple[Brownout, ...] = ()) -> ApiSummary:
     return ApiSummary(
         slug=api.slug,
         version=row.version,
@@ -101,10 +108,11 @@ def summary(api: ApiRow, row: ApiVersionRow) -> ApiSummary:
         provider=api.provider_id,
         published_at=row.published_at,
         sunset=row.sunset_at,
+        brownouts=brownouts,
     )
 
 
-def route(api: ApiRow, row: ApiVersionRow) -> RouteEntry:
+def route(api: ApiRow, row: ApiVersionRow, brownouts: tuple[Brownout, ...] = ()) -> RouteEntry:
     return RouteEntry(
         slug=api.slug,
         version=row.version,
@@ -122,6 +130,7 @@ def route(api: ApiRow, row: ApiVersionRow) -> RouteEntry:
         deprecated_at=row.deprecated_at,
         sunset=row.sunset_at,
         successor=row.successor,
+        brownouts=brownouts,
     )
 
 

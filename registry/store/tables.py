@@ -125,6 +125,19 @@ class WaiverRow(Base):
     granted_at: Mapped[datetime]
 
 
+class BrownoutRow(Base):
+    """A window in which the gateway answers a deprecated version with 410 `brownout`."""
+
+    __tablename__ = "brownouts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("api_versions.id"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(Text)
+
+
 class ChangeLogRow(Base):
     """Append-only: database triggers (first migration) refuse UPDATE and DELETE."""
 

@@ -31,6 +31,7 @@ FOREIGN: list[Case] = [
     ("POST", "/apis/{slug}/{version}/deprecate", {"sunset": SUNSET}),
     ("POST", "/apis/{slug}/{version}/retire", None),
     ("POST", "/apis/{slug}/{version}/waive", {"rule": "ATG-SEC-01", "reason": "x"}),
+    ("POST", "/apis/{slug}/{version}/brownouts", {"start": "2030-01-01 10:00", "minutes": 10}),
     ("PUT", "/apis/{slug}/{version}/plan", {"per_minute": 1, "per_day": 1}),
     ("GET", "/apis/{slug}/{version}/consumers", None),
     ("GET", "/apis/{slug}/{version}/stats", None),

@@ -70,8 +70,10 @@ async def test_register_publish_deprecate_retire(client: AsyncClient) -> None:
             "provider": "prov-a",
             "published_at": published.json()["published_at"],
             "sunset": deprecated["sunset"],
+            "brownouts": [],
         }
     ]
+    assert deprecated["sunset"] == f"{in_days(190)}T00:00:00+09:00"  # Japan time, as read
     log = (await client.get(f"{BASE}/changes", headers=OPERATOR)).json()
     assert {"api.publish", "api.deprecate", "api.retire"} <= {e["action"] for e in log}
 

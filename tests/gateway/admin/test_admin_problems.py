@@ -77,6 +77,7 @@ async def test_openapi_document_lists_the_routes(client: AsyncClient) -> None:
         "/apis/{slug}/{version}/deprecate",
         "/apis/{slug}/{version}/retire",
         "/apis/{slug}/{version}/waive",
+        "/apis/{slug}/{version}/brownouts",
         "/apis/{slug}/{version}/plan",
         "/apis/{slug}/{version}/consumers",
         "/apis/{slug}/{version}/stats",

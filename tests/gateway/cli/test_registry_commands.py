@@ -130,14 +130,16 @@ def test_list_shows_every_version_in_json_and_as_a_table(
     by_slug = {r["slug"]: r for r in rows}
     assert set(by_slug) == {"libraries", "archive"}
     assert all(
-        r.keys() == {"slug", "version", "state", "provider", "published_at", "sunset"} for r in rows
+        r.keys() == {"slug", "version", "state", "provider", "published_at", "sunset", "brownouts"}
+        for r in rows
     )
     assert by_slug["archive"]["state"] == "draft"
     assert by_slug["archive"]["published_at"] is None
     published_at = datetime.fromisoformat(by_slug["libraries"]["published_at"])
-    assert published_at.utcoffset() is not None
+    assert published_at.utcoffset() == timedelta(hours=9)  # Japan time, as a person reads it
     text = cli("api", "list").stdout.splitlines()
-    assert text[0].split() == ["SLUG", "VERSION", "STATE", "PROVIDER", "PUBLISHED", "SUNSET"]
+    headers = ["SLUG", "VERSION", "STATE", "PROVIDER", "PUBLISHED", "SUNSET", "BROWNOUTS"]
+    assert text[0].split() == headers
     assert any(line.split()[:3] == ["archive", "v1", "draft"] for line in text[1:])
 
 

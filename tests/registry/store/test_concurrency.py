@@ -27,6 +27,7 @@ TRANSITIONS = {
     "api.publish": ({"draft"}, "published"),
     "api.deprecate": ({"published"}, "deprecated"),
     "api.retire": ({"published", "deprecated"}, "retired"),
+    "api.change": ({"published", "deprecated"}, None),  # a compatible change keeps the state
 }
 
 
@@ -36,7 +37,7 @@ def replay(actions: list[str]) -> str | None:
     for action in actions:
         allowed, state_after = TRANSITIONS[action]
         assert state in allowed, f"{action} logged while {state}"
-        state = state_after
+        state = state_after or state
     return state
 
 

@@ -62,10 +62,12 @@ def test_bad_upstream_urls_are_invalid_input(svc: RegistryService, url: str) -> 
     assert svc.list_apis(OPERATOR) == []
 
 
-def test_published_version_refuses_a_new_document(svc: RegistryService) -> None:
+def test_published_version_refuses_a_breaking_document(svc: RegistryService) -> None:
     published(svc)
-    with pytest.raises(Refused, match="register a new major version"):
-        svc.register(PROVIDER_A, "digital", as_yaml(openapi(title="別の題名")), UP)
+    breaking = openapi()
+    del breaking["components"]["schemas"]["Library"]["properties"]["name"]
+    with pytest.raises(Refused, match="breaking change"):
+        svc.register(PROVIDER_A, "digital", as_yaml(breaking), UP)
     with pytest.raises(Refused, match="upstream URL"):
         svc.register(PROVIDER_A, "digital", as_yaml(openapi()), UP + "/other")
     log_size = len(svc.change_log(OPERATOR))
