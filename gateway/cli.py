@@ -241,6 +241,9 @@ def build_cli() -> typer.Typer:
     apps.command("create")(app_create)
     apps.command("api-key")(app_api_key)
     root.add_typer(apps, name="app")
+    from gateway import cli_access  # cli_access imports this module
+
+    cli_access.register(root, apps)
     cli_serve.register(root)
     cli_portal.register(root)
     from gateway.cli_status import status  # cli_status imports this module

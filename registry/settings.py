@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     traffic_hourly_retention_days: int = Field(default=35, ge=2, le=400)  # then daily rows
     traffic_flush_seconds: float = Field(default=5.0, gt=0, le=300)
 
+    # Developer self-service (accounts, sessions, secret rotation)
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    secret_overlap_hours: int = Field(default=24, ge=0, le=24 * 30)
+
     # Developer portal: `serve` and `demo` build it at start and after registry changes
     portal_autobuild: bool = True
     portal_debounce_seconds: float = Field(default=2.0, ge=0)

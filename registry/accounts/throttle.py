@@ -1,0 +1,57 @@
+"""Back-off against password guessing that a stranger cannot use to lock the owner out.
+
+Failures are counted per (account, client address) and per address alone, in the store so that
+every gateway process sees them. After `FREE_FAILURES` failures of a pair, each attempt must
+wait twice as long as the one before (1 s, 2 s, 4 s … up to 15 minutes); a success from that
+address clears its pair. An attacker at another address meets their own back-off and never
+the owner's. The per-address counter (allowing many more failures) slows one address that
+sprays many accounts. Keys are hashes, so the table holds no address or e-mail in clear.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from registry.store import Unit
+
+FREE_FAILURES = 5
+ADDRESS_FREE_FAILURES = 50
+MAX_WAIT = timedelta(minutes=15)
+
+
+def pair_key(email: str, address: str) -> str:
+    return "pair:" + hashlib.sha256(f"{email}\n{address}".encode()).hexdigest()
+
+
+def address_key(address: str) -> str:
+    return "addr:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def wait_needed(unit: Unit, email: str, address: str, now: datetime) -> int:
+    """Seconds to wait before another attempt from this address for this account (0: go)."""
+    pair, addr = pair_key(email, address), address_key(address)
+    counts = unit.login_failures((pair, addr))
+    waits = [
+        _wait(counts.get(pair), FREE_FAILURES, now),
+        _wait(counts.get(addr), ADDRESS_FREE_FAILURES, now),
+    ]
+    return max(waits)
+
+
+def record_failure(unit: Unit, email: str, address: str, now: datetime) -> None:
+    unit.add_login_failure(pair_key(email, address), now)
+    unit.add_login_failure(address_key(address), now)
+
+
+def record_success(unit: Unit, email: str, address: str) -> None:
+    unit.clear_login_failures(pair_key(email, address))
+
+
+def _wait(entry: tuple[int, datetime] | None, free: int, now: datetime) -> int:
+    if entry is None or entry[0] < free:
+        return 0
+    failures, last = entry
+    delay = min(timedelta(seconds=2 ** min(failures - free, 20)), MAX_WAIT)
+    remaining = (last + delay - now).total_seconds()
+    return max(0, int(remaining + 0.999))
