@@ -22,7 +22,8 @@ class RegistryReader:
     def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
         """Published, deprecated and retired routes, public signing keys, API keys of enabled
         apps, unexpired revocations and disabled apps, all read in the same transaction as the
-        generation. The routes of `previous` are kept (not read again) when their generation is current."""
+        generation. The routes of `previous` are kept (not read again) when their generation is
+        current."""
         now = self.clock()
         with self.store.read() as unit:
             routes_generation = unit.routes_generation()
