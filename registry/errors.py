@@ -59,3 +59,11 @@ class Conflict(Refused):
 
 class StoreUnavailable(RegistryError):
     """The registry database cannot be reached or failed operationally; retry later."""
+
+
+class NotAuthenticated(RegistryError):
+    """The credentials given (an e-mail address and password) are not accepted."""
+
+
+class Throttled(RegistryError):
+    """Too many attempts: the caller must wait (the code's parameters say how long)."""

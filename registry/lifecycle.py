@@ -158,6 +158,11 @@ def check_sunset(now: datetime, sunset: date, notice_days: int) -> datetime:
     return sunset_instant(sunset)
 
 
+def sunset_day(sunset_at: datetime) -> date:
+    """The sunset date a provider gave, from the stored instant (00:00 Japan time)."""
+    return sunset_at.astimezone(JST).date()
+
+
 def declares_write_scope(doc: Mapping[str, Any]) -> bool:
     """Whether calls need `<slug>:write` for unsafe methods: `x-write-scope` when the document
     says so, else whether any operation (path items behind a `$ref` included) uses POST, PUT,

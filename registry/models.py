@@ -158,8 +158,10 @@ class AppView(Frozen):
     def secret_hashes(self, now: datetime) -> tuple[str, ...]:
         """The hashes a presented secret may match now: the current one, and the one it
         replaced while the rotation's overlap lasts."""
-        if self.previous_secret_hash and self.previous_secret_until and now < (
-            self.previous_secret_until
+        if (
+            self.previous_secret_hash
+            and self.previous_secret_until
+            and now < (self.previous_secret_until)
         ):
             return (self.secret_hash, self.previous_secret_hash)
         return (self.secret_hash,)

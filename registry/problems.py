@@ -117,6 +117,12 @@ ProblemCode = Literal[
     "access-forbidden",
     "sandbox-app-access",
     "app-not-yours",
+    # notices (outbox, webhooks, subscriptions)
+    "notice-not-found",
+    "sunset-earlier",
+    "invalid-webhook-url",
+    "webhook-not-allowed",
+    "webhook-forbidden",
     # CLI
     "unreadable-file",
     "invalid-date",
@@ -1022,6 +1028,50 @@ _ENTRIES = (
         (
             "あなたのアカウントにアプリ {client_id} はありません。",
             "Your account has no app {client_id}.",
+        ),
+    ),
+    # -- notices -------------------------------------------------------------------------
+    _k(
+        "notice-not-found",
+        404,
+        ("通知が見つかりません", "Notice not found"),
+        ("通知 {id} はありません。", "There is no notice {id}."),
+    ),
+    _k(
+        "sunset-earlier",
+        409,
+        ("提供終了日を早めることはできません", "The sunset cannot move earlier"),
+        (
+            "{api} の提供終了日は {current} です。遅らせることはできますが、"
+            "{sunset} に早めることはできません。",
+            "{api} sunsets on {current}; it may move later but not earlier to {sunset}.",
+        ),
+    ),
+    _k(
+        "invalid-webhook-url",
+        400,
+        ("Webhook の URL が不正です", "Invalid webhook URL"),
+        ("Webhook の URL {url} は使えません：{reason}", "Webhook URL {url} is refused: {reason}"),
+    ),
+    _k(
+        "webhook-not-allowed",
+        400,
+        ("Webhook の宛先に使えないアドレスです", "Webhook address not allowed"),
+        (
+            "{host} には送信できません：{reason}",
+            "Notices cannot be sent to {host}: {reason}",
+        ),
+    ),
+    _k(
+        "webhook-forbidden",
+        403,
+        (
+            "このアプリの通知設定を変更する権限がありません",
+            "Not allowed to change this app's notices",
+        ),
+        (
+            "Webhook と購読を設定できるのは運用者か、アプリの所有者だけです。",
+            "Webhooks and subscriptions are set by operators or the app's owner.",
         ),
     ),
     # -- CLI ------------------------------------------------------------------------------

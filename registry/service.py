@@ -27,7 +27,9 @@ from registry.models import (
     RegisterResult,
     VersionState,
     Waiver,
+    sunset_instant,
 )
+from registry.notices.operations import NoticeOperations
 from registry.principal import Principal, Role
 from registry.problems import Text
 from registry.settings import Settings
@@ -41,7 +43,7 @@ _READ = Text("情報の参照", "read")
 _REGISTER = Text("API登録", "register APIs for")
 
 
-class RegistryService(apps.AppOperations, StatusOperations):
+class RegistryService(apps.AppOperations, StatusOperations, NoticeOperations):
     """Providers, API versions and their lifecycle, apps and keys, usage and the change log."""
 
     def __init__(self, store: Store, settings: Settings, clock: Clock = utc_now) -> None:
@@ -181,15 +183,12 @@ class RegistryService(apps.AppOperations, StatusOperations):
         now = self.clock()
         with self.store.write() as unit:
             view = _for_write(unit, principal, slug, version)
+            if view.state is VersionState.DEPRECATED:
+                return self._move_sunset(
+                    unit, principal, view, sunset, successor=successor, note=note
+                )
             lifecycle.check_transition("deprecate", slug, version, view.state)
-            if successor is not None:
-                found = unit.version(slug, successor)
-                if (
-                    successor == version
-                    or found is None
-                    or found.state is not VersionState.PUBLISHED
-                ):
-                    raise Refused("invalid-successor", api=f"{slug}/{successor}")
+            _check_successor(unit, slug, version, successor)
             provider = unit.provider(view.provider_id)
             notice = provider.notice_days if provider and provider.notice_days is not None else None
             notice = self.settings.notice_days if notice is None else notice
@@ -205,6 +204,41 @@ class RegistryService(apps.AppOperations, StatusOperations):
             return self._change(
                 unit, principal, view, action="api.deprecate", changes=changes, detail=detail
             )
+
+    def _move_sunset(
+        self,
+        unit: Unit,
+        principal: Principal,
+        view: ApiVersionView,
+        sunset: date,
+        *,
+        successor: str | None,
+        note: str | None,
+    ) -> ApiVersionView:
+        """`api deprecate` again: the sunset may move later (never earlier) and the successor
+        and note may change; the change log records it as `api.sunset`."""
+        sunset_at = sunset_instant(sunset)
+        if view.sunset is not None and sunset_at < view.sunset:
+            raise Refused(
+                "sunset-earlier",
+                api=f"{view.slug}/{view.version}",
+                current=lifecycle.sunset_day(view.sunset).isoformat(),
+                sunset=sunset.isoformat(),
+            )
+        successor = view.successor if successor is None else successor
+        _check_successor(unit, view.slug, view.version, successor)
+        note = view.note if note is None else note
+        previous = lifecycle.sunset_day(view.sunset).isoformat() if view.sunset else None
+        changes: VersionChanges = {"sunset_at": sunset_at, "successor": successor, "note": note}
+        detail = {
+            "sunset": sunset.isoformat(),
+            "previous_sunset": previous,
+            "successor": successor,
+            "note": note,
+        }
+        return self._change(
+            unit, principal, view, action="api.sunset", changes=changes, detail=detail
+        )
 
     def retire(self, principal: Principal, slug: str, version: str) -> ApiVersionView:
         now = self.clock()
@@ -302,6 +336,13 @@ class RegistryService(apps.AppOperations, StatusOperations):
                 else unit.slugs_of(principal.provider_id or "")
             )
             return unit.change_log(max(1, min(limit, 1000)), slugs)
+
+
+def _check_successor(unit: Unit, slug: str, version: str, successor: str | None) -> None:
+    if successor is not None:
+        found = unit.version(slug, successor)
+        if successor == version or found is None or found.state is not VersionState.PUBLISHED:
+            raise Refused("invalid-successor", api=f"{slug}/{successor}")
 
 
 def _require_operator(principal: Principal, what: Text) -> None:

@@ -76,6 +76,15 @@ class Settings(BaseSettings):
     # Developer self-service (accounts, sessions, secret rotation)
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     secret_overlap_hours: int = Field(default=24, ge=0, le=24 * 30)
+    # Notices (ADR 0021): e-mail through SMTP when a URL is set, webhooks always; retried with
+    # exponential backoff and jitter for `notice_retry_hours`, then failed
+    smtp_url: str | None = None  # smtp://, smtp+starttls://, smtps:// [user:password@]host[:port]
+    mail_from: str | None = None  # default: noreply@<host of TSUNAGU_PUBLIC_URL>
+    notice_poll_seconds: float = Field(default=5.0, gt=0, le=300)
+    notice_retry_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    notice_backoff_seconds: float = Field(default=30.0, gt=0, le=3600)  # the first retry's delay
+    notice_claim_seconds: float = Field(default=300.0, gt=0, le=86400)  # then a claim is retaken
+    notice_send_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
 
     # Developer portal: `serve` and `demo` build it at start and after registry changes
     portal_autobuild: bool = True

@@ -27,7 +27,7 @@ from gateway.developer.web import CookiePolicy, client_address, session_token
 from gateway.problem_handlers import install_problem_handlers
 from gateway.problems import ProblemRenderer, Refusal
 from registry.accounts.service import DeveloperService
-from registry.errors import Refused
+from registry.errors import Throttled
 from registry.models import AccessRequestView, CreatedApp, DailyUsage, DeveloperView
 
 CHECK_MAIL = Accepted(
@@ -100,9 +100,7 @@ def _account_routes(service: DeveloperService, cookies: CookiePolicy) -> APIRout
         """Log in: a new session cookie (never one the caller brought) and a new CSRF token."""
         try:
             token = service.log_in(body.email, body.password, client_address(request))
-        except Refused as exc:
-            if exc.code != "login-throttled":
-                raise
+        except Throttled as exc:
             seconds = str(exc.params.get("seconds", 1))
             raise Refusal(exc.code, headers={"Retry-After": seconds}, **exc.params) from None
         old = session_token(request)

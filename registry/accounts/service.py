@@ -17,7 +17,14 @@ from registry import apps as app_rules
 from registry import secrets
 from registry.accounts import mail, passwords, throttle
 from registry.clock import Clock, utc_now
-from registry.errors import InvalidInput, NotFound, Refused
+from registry.errors import (
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    Refused,
+    Throttled,
+)
 from registry.models import (
     AccessRequestView,
     AccessState,
@@ -122,19 +129,19 @@ class DeveloperService:
             email = normalise_email(email)
         except InvalidInput:
             passwords.burn(password)
-            raise InvalidInput("login-failed") from None
+            raise NotAuthenticated("login-failed") from None
         with self.store.read() as unit:
             wait = throttle.wait_needed(unit, email, address, now)
             known = unit.developer_by_email(email)
             stored = unit.password_hash(known.id) if known else None
         if wait:
-            raise Refused("login-throttled", seconds=wait)
+            raise Throttled("login-throttled", seconds=wait)
         if known is None or not passwords.verify(password, stored):
             with self.store.write() as unit:
                 throttle.record_failure(unit, email, address, now)
-            raise InvalidInput("login-failed")
+            raise NotAuthenticated("login-failed")
         if known.verified_at is None:
-            raise Refused("account-not-verified")
+            raise Forbidden("account-not-verified")
         session = random.token_urlsafe(32)
         until = now + timedelta(hours=self.settings.session_hours)
         with self.store.write() as unit:

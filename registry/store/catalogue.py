@@ -122,14 +122,14 @@ class CatalogueUnit:
         detail: Mapping[str, Any],
         *,
         routes: bool = True,
-    ) -> None:
+    ) -> ChangeLogEntry:
         """Append to the change log and bump the generation, in this transaction (`routes`:
         see `bump_generation`)."""
-        self.session.add(
-            ChangeLogRow(at=at, actor=actor, action=action, target=target, detail=dict(detail))
-        )
+        row = ChangeLogRow(at=at, actor=actor, action=action, target=target, detail=dict(detail))
+        self.session.add(row)
         self.session.flush()
         self.bump_generation(routes=routes)
+        return mapping.change(row)
 
     def change_log(self, limit: int, slugs: Collection[str] | None) -> list[ChangeLogEntry]:
         """Newest first; with `slugs`, only entries whose target is a version of those APIs."""

@@ -11,9 +11,10 @@ SQLite read transaction (WAL) or PostgreSQL REPEATABLE READ, READ ONLY.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine, make_url, select, text
 from sqlalchemy.exc import (
@@ -30,7 +31,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from registry.clock import Clock, utc_now
 from registry.errors import Conflict, InvalidInput, StoreUnavailable
-from registry.models import SigningKeyView, UsageRow
+from registry.models import ChangeLogEntry, SigningKeyView, UsageRow
+from registry.notices.changes import ChangeNotices
 from registry.problems import Text
 from registry.settings import Settings
 from registry.store.accounts import AccountsUnit
@@ -38,6 +40,7 @@ from registry.store.catalogue import CatalogueUnit
 from registry.store.developers import DevelopersUnit
 from registry.store.engine import make_engine
 from registry.store.migrate import upgrade_to_head
+from registry.store.notices import NoticesUnit
 from registry.store.tables import RegistryStateRow
 from registry.store.traffic import TrafficUnit
 from registry.usage.traffic import ErrorCount, TrafficCount
@@ -46,17 +49,50 @@ SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 PG_LOST_RACE = {"55P03", "40001", "40P01", "23505"}  # lock timeout, serialization, deadlock, unique
 
 
-class Unit(CatalogueUnit, AccountsUnit, TrafficUnit, DevelopersUnit):
+class Unit(CatalogueUnit, AccountsUnit, TrafficUnit, DevelopersUnit, NoticesUnit):
     """Every store query, bound to one open transaction (see `Store.write` / `Store.read`)."""
+
+    def __init__(self, session: Session, on_change: ChangeListener | None = None) -> None:
+        super().__init__(session)
+        self._on_change = on_change
+
+    def record_change(
+        self,
+        at: datetime,
+        actor: str,
+        action: str,
+        target: str,
+        detail: Mapping[str, Any],
+        *,
+        routes: bool = True,
+    ) -> ChangeLogEntry:
+        """Append to the change log, bump the generation and write the notices the change
+        causes (the store's change listener), all in this transaction (ADR 0021)."""
+        entry = super().record_change(at, actor, action, target, detail, routes=routes)
+        if self._on_change is not None:
+            self._on_change(self, entry)
+        return entry
+
+
+ChangeListener = Callable[[Unit, ChangeLogEntry], object]
+"""Called with each change-log entry inside its transaction (`registry.notices.changes`)."""
 
 
 class Store:
     """The registry database. Build it with `open_store`; close it with `dispose()`."""
 
-    def __init__(self, engine: Engine, *, lock_timeout: float = 5.0, clock: Clock = utc_now):
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        lock_timeout: float = 5.0,
+        clock: Clock = utc_now,
+        on_change: ChangeListener | None = None,
+    ):
         self.engine = engine
         self.lock_timeout = lock_timeout
         self.clock = clock
+        self.on_change = on_change  # writes change notices; None: a store that notifies nobody
 
     @property
     def dialect(self) -> str:
@@ -70,7 +106,7 @@ class Store:
             with conn.begin():
                 self._lock_registry(conn)
                 with Session(bind=conn, expire_on_commit=False) as session:
-                    yield Unit(session)
+                    yield Unit(session, self.on_change)
                     session.flush()
 
     @contextmanager
@@ -81,6 +117,16 @@ class Store:
                 conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             with conn.begin(), Session(bind=conn) as session:
                 yield Unit(session)
+
+    @contextmanager
+    def outbox(self) -> Iterator[Unit]:
+        """A write transaction that takes no registry lock and bumps no generation: the notice
+        worker's claims and marks, which must not wait behind (or block) registry changes."""
+        with _lost_race_is_conflict(), self.engine.connect() as conn:
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin(), Session(bind=conn, expire_on_commit=False) as session:
+                yield Unit(session)
+                session.flush()
 
     def _lock_registry(self, conn: Connection) -> None:
         if self.dialect != "postgresql":
@@ -196,4 +242,6 @@ def open_store(
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine, lock_timeout=lock_timeout, clock=clock)
+    settings = None if isinstance(settings_or_url, str) else settings_or_url
+    notices = ChangeNotices(settings.public_url) if settings is not None else None
+    return Store(engine, lock_timeout=lock_timeout, clock=clock, on_change=notices)

@@ -2,8 +2,7 @@
 
 Timestamps are timezone-aware and stored in UTC (`UTCDateTime` restores the zone on SQLite,
 which keeps none). JSON columns hold documents exactly as parsed; on PostgreSQL they are `json`
-(not `jsonb`) so key order and text survive unchanged. Tables for developers, grants and notices
-will join these in later migrations.
+(not `jsonb`) so key order and text survive unchanged.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from sqlalchemy import (
     Dialect,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -255,3 +255,51 @@ class TrafficErrorRow(Base):
     grain: Mapped[str] = mapped_column(String(4), primary_key=True)
     start: Mapped[datetime] = mapped_column(primary_key=True, index=True)
     count: Mapped[int] = mapped_column(BigInteger)
+
+
+class NoticeDeliveryRow(Base):
+    """One notice to one recipient on one channel (the outbox, ADR 0021). `id` is the stable
+    delivery id (e-mail Message-ID, webhook-id); `key` makes enqueueing idempotent."""
+
+    __tablename__ = "notice_deliveries"
+    __table_args__ = (
+        Index("ix_notice_deliveries_due", "state", "next_attempt_at"),
+        Index("ix_notice_deliveries_change", "change_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(16))  # "email" or "webhook"
+    recipient: Mapped[str] = mapped_column(Text)  # an e-mail address, or an app's client id
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    change_id: Mapped[int | None] = mapped_column(ForeignKey("change_log.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    retry_from: Mapped[datetime]  # retries stop 24 h after this (reset by a manual retry)
+    next_attempt_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class AppWebhookRow(Base):
+    """Where an app receives signed change notices; `secret` is the `whsec_…` signing key."""
+
+    __tablename__ = "app_webhooks"
+
+    client_id: Mapped[str] = mapped_column(ForeignKey("apps.client_id"), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class AppSubscriptionRow(Base):
+    """An app that asked to hear of every change to one API, whether it called it or not."""
+
+    __tablename__ = "app_subscriptions"
+
+    client_id: Mapped[str] = mapped_column(ForeignKey("apps.client_id"), primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime]
