@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from registry.models import AccessRequestView, AccessState
+from registry.secrets import hash_secret
 from registry.urls import account_url
 
 
@@ -31,7 +32,9 @@ def verification(outbox: Outbox, to: str, public_url: str, token: str, hours: in
         "If you did not sign up, ignore this message.\n" + SIGNATURE
     )
     subject = "メールアドレスの確認 / Verify your e-mail address"
-    outbox.enqueue_mail(to=to, subject=subject, body=body, kind="account.verify", key=token)
+    outbox.enqueue_mail(
+        to=to, subject=subject, body=body, kind="account.verify", key=_key("verify", token)
+    )
 
 
 def already_registered(outbox: Outbox, to: str, public_url: str, key: str) -> None:
@@ -58,7 +61,9 @@ def password_reset(outbox: Outbox, to: str, public_url: str, token: str, minutes
         "If you did not ask for this, ignore it: your password stays as it is.\n" + SIGNATURE
     )
     subject = "パスワードの再設定 / Reset your password"
-    outbox.enqueue_mail(to=to, subject=subject, body=body, kind="account.reset", key=token)
+    outbox.enqueue_mail(
+        to=to, subject=subject, body=body, kind="account.reset", key=_key("reset", token)
+    )
 
 
 def access_decision(outbox: Outbox, to: str, public_url: str, request: AccessRequestView) -> None:
@@ -86,3 +91,8 @@ def access_decision(outbox: Outbox, to: str, public_url: str, request: AccessReq
     subject = f"本番利用申請の結果：{request.slug} / Production access {verdict_en}"
     key = f"access-request-{request.id}"
     outbox.enqueue_mail(to=to, subject=subject, body=body, kind="access.decision", key=key)
+
+
+def _key(purpose: str, token: str) -> str:
+    """The outbox key of a link mail: derived from the token, never the token itself."""
+    return f"account-{purpose}-{hash_secret(token).removeprefix('sha256$')[:40]}"

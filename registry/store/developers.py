@@ -18,7 +18,7 @@ from registry.store.developer_tables import (
     DeveloperTokenRow,
     LoginFailureRow,
 )
-from registry.store.tables import AppRow, TrafficRow
+from registry.store.tables import AppRow, NoticeDeliveryRow, TrafficRow
 
 JST = timezone(timedelta(hours=9))
 DELETED_OWNER = "deleted-account"
@@ -58,9 +58,10 @@ class DevelopersUnit:
             row.password_hash = password_hash
 
     def delete_developer(self, developer_id: str, at: datetime) -> list[str]:
-        """Remove the person: the account row (sessions and tokens with it), the owner e-mail
-        on its apps, the use descriptions it wrote. Apps are disabled and kept, so usage and
-        traffic figures stay, attributed to no one. Returns the disabled apps' client ids."""
+        """Remove the person: the account row (sessions and tokens with it), the mails queued
+        or sent to it, the owner e-mail on its apps, the use descriptions it wrote. Apps are
+        disabled and kept, so usage and traffic figures stay, attributed to no one. Returns the
+        disabled apps' client ids."""
         apps = list(self.session.scalars(select(AppRow).where(AppRow.developer_id == developer_id)))
         for app in apps:
             app.owner, app.developer_id, app.disabled = DELETED_OWNER, None, True
@@ -72,6 +73,11 @@ class DevelopersUnit:
         )
         for table in (DeveloperSessionRow, DeveloperTokenRow):
             self.session.execute(delete(table).where(table.developer_id == developer_id))
+        row = self.session.get(DeveloperRow, developer_id)
+        if row is not None:  # the mails to the person go too (their address is in each)
+            self.session.execute(
+                delete(NoticeDeliveryRow).where(NoticeDeliveryRow.recipient == row.email)
+            )
         self.session.execute(delete(DeveloperRow).where(DeveloperRow.id == developer_id))
         return [a.client_id for a in apps]
 
