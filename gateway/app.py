@@ -23,6 +23,7 @@ from prometheus_client import CollectorRegistry
 from gateway.admin.app import build_admin_app
 from gateway.asgi import DataPlane, Kind
 from gateway.background import BackgroundServices, FileLease, Hooks, Lease, PostgresLease
+from gateway.background.notices import NoticeDelivery, NoticeWorkerService
 from gateway.background.services import nothing
 from gateway.body_cap import BodyCap, bearer_required
 from gateway.compiled_routes import CompiledRoutes
@@ -31,6 +32,7 @@ from gateway.developer.api import build_developer_api
 from gateway.developer.layout import Layout
 from gateway.developer.pages import build_account_pages
 from gateway.developer.web import CookiePolicy
+from gateway.feeds import feeds_router
 from gateway.invalidation import Invalidation, build_invalidation
 from gateway.invalidation.local import WakingRevocations, wake_after_writes
 from gateway.metrics import GatewayMetrics, render_metrics
@@ -109,6 +111,7 @@ class Runtime:
     routes: CompiledRoutes
     site: PortalSite
     portal: PortalRebuilder | None  # None when TSUNAGU_PORTAL_AUTOBUILD is off
+    notices: NoticeDelivery
 
 
 def create_app(
@@ -167,6 +170,7 @@ def create_app(
         routes=routes,
         site=site,
         portal=portal,
+        notices=NoticeDelivery(service),
     )
     handlers: dict[Kind, Handler] = {
         "api": ProxyHandler(upstream_client, settings, problems),
@@ -262,7 +266,7 @@ def _platform(runtime: Runtime) -> FastAPI:
         runtime.problems,
         readiness=_readiness(runtime, settings),
         render_metrics=lambda: render_metrics(runtime.metrics),
-        routers=(oauth, api_catalog_router(runtime.site)),
+        routers=(oauth, api_catalog_router(runtime.site), feeds_router(service)),
         mounts=(
             ("/admin/v1", gated_admin),
             *_developer_mounts(runtime, wake),
@@ -320,6 +324,7 @@ def background_services(runtime: Runtime) -> BackgroundServices:
             Hooks("usage-flush", runtime.usage.start, runtime.usage.stop),
             Hooks("traffic-flush", runtime.traffic.start, runtime.traffic.stop),
             *portal_rebuild(runtime),
+            NoticeWorkerService(runtime.notices, runtime.settings.notice_poll_seconds),
         ],
         lease_for=lambda name: lease_for(runtime.settings, store, name),
     )

@@ -240,6 +240,9 @@ def build_cli() -> typer.Typer:
     apps = group("Apps (OAuth clients).")
     apps.command("create")(app_create)
     apps.command("api-key")(app_api_key)
+    from gateway import cli_notices  # cli_notices imports this module
+
+    cli_notices.register(root, apps)
     root.add_typer(apps, name="app")
     from gateway import cli_access  # cli_access imports this module
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 from fastapi.security import HTTPBearer
 
+from gateway.admin.notices import notices_router
 from gateway.admin.routes import PrincipalDependency, accounts_router, apis_router
 from gateway.problem_handlers import install_problem_handlers
 from gateway.problems import ProblemRenderer
@@ -36,5 +37,6 @@ def build_admin_app(
     )
     app.include_router(accounts_router(service, principal_dependency))
     app.include_router(apis_router(service, principal_dependency))
+    app.include_router(notices_router(service, principal_dependency))
     install_problem_handlers(app, ProblemRenderer(public_url))
     return app

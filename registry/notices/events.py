@@ -89,8 +89,8 @@ def version_target(target: str) -> tuple[str, str] | None:
 
 
 def jst(at: datetime) -> str:
-    """An instant as a person reads it: Japan time with the offset."""
-    return at.astimezone(JST).isoformat()
+    """An instant as a person reads it: Japan time with the offset, whole seconds."""
+    return at.astimezone(JST).replace(microsecond=0).isoformat()
 
 
 def day_ja(day: date) -> str:

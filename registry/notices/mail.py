@@ -51,7 +51,7 @@ def change_body(facts: ChangeFacts, recipient: str, apps: Sequence[Caller]) -> s
         "",
         f"API: {facts.title}（{facts.slug}）",
         f"バージョン: {facts.version}（状態: {facts.state}）",
-        *_version_lines(facts, "提供終了日時", "後継バージョン", "移行について"),
+        *_version_lines(facts, "ja"),
         *_detail_lines(facts.detail),
         f"日時: {jst(facts.at)}",
         "",
@@ -70,7 +70,7 @@ def change_body(facts: ChangeFacts, recipient: str, apps: Sequence[Caller]) -> s
         "",
         f"API: {facts.title} ({facts.slug})",
         f"Version: {facts.version} (state: {facts.state})",
-        *_version_lines(facts, "Sunset", "Successor", "Migration note"),
+        *_version_lines(facts, "en"),
         *_detail_lines(facts.detail),
         f"When: {jst(facts.at)}",
         "",
@@ -85,14 +85,17 @@ def change_body(facts: ChangeFacts, recipient: str, apps: Sequence[Caller]) -> s
     return "\n".join([*ja, "", "-" * 40, "(English)", "", *en]) + "\n"
 
 
-def _version_lines(facts: ChangeFacts, sunset: str, successor: str, note: str) -> list[str]:
+def _version_lines(facts: ChangeFacts, language: str) -> list[str]:
+    ja = language == "ja"
     lines = []
     if facts.sunset is not None:
-        lines.append(f"{sunset}: {jst(facts.sunset)}")
+        day = _day(facts.sunset)
+        label, shown = ("提供終了日時", day_ja(day)) if ja else ("Sunset", day.isoformat())
+        lines.append(f"{label}: {shown} ({jst(facts.sunset)})")
     if facts.successor:
-        lines.append(f"{successor}: {facts.successor}")
+        lines.append(f"{'後継バージョン' if ja else 'Successor'}: {facts.successor}")
     if facts.note:
-        lines.append(f"{note}: {facts.note}")
+        lines.append(f"{'移行について' if ja else 'Migration note'}: {facts.note}")
     return lines
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+
+from registry.notices.events import jst
 
 
 class DeliveryState(StrEnum):
@@ -40,6 +43,24 @@ class Delivery(BaseModel):
     next_attempt_at: datetime
     sent_at: datetime | None
     last_error: str | None
+
+    def as_document(self) -> dict[str, Any]:
+        """What `notices list --format json` and the admin API show: stable keys, times in
+        Japan time with the offset, no body (it may be long; it is in the store)."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "channel": self.channel.value,
+            "recipient": self.recipient,
+            "subject": self.subject,
+            "state": self.state.value,
+            "attempts": self.attempts,
+            "change_id": self.change_id,
+            "created_at": jst(self.created_at),
+            "next_attempt_at": jst(self.next_attempt_at),
+            "sent_at": jst(self.sent_at) if self.sent_at else None,
+            "last_error": self.last_error,
+        }
 
 
 class Webhook(BaseModel):

@@ -10,6 +10,7 @@ from registry.address_policy import UpstreamGuard, UpstreamRefused
 from registry.clock import Clock
 from registry.errors import Forbidden, InvalidInput, NotFound
 from registry.models import AppView, VersionState
+from registry.notices.feed import atom_feed
 from registry.notices.models import Delivery, DeliveryState
 from registry.notices.webhook import new_webhook_secret
 from registry.principal import Principal, Role
@@ -87,6 +88,21 @@ class NoticeOperations:
         _require_operator(principal)
         with self.store.outbox() as unit:
             return unit.retry_delivery(delivery_id, self.clock())
+
+    def change_feed(self, slug: str | None, limit: int = 100) -> bytes:
+        """`/feeds/changes.atom` or `/feeds/{slug}.atom`: public changes, newest first."""
+        with self.store.read() as unit:
+            public = [
+                s
+                for s in unit.summaries()
+                if s.state is not VersionState.DRAFT and (slug is None or s.slug == slug)
+            ]
+            if slug is not None and not public:
+                raise NotFound("not-found", api=slug)
+            views = {(s.slug, s.version): unit.version(s.slug, s.version) for s in public}
+            entries = unit.public_changes(slug, limit)
+        known = {key: view for key, view in views.items() if view is not None}
+        return atom_feed(self.settings.public_url, entries, known, slug=slug)
 
 
 def check_webhook_url(url: str, settings: Settings) -> str:

@@ -11,16 +11,20 @@ import secrets
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from registry.clock import utc_now
+from registry.clock import Clock
 from registry.errors import NotFound
+from registry.models import ChangeLogEntry
+from registry.notices.events import EVENTS, PRIVATE_ACTIONS
 from registry.notices.models import Caller, Channel, Delivery, DeliveryState, Webhook
+from registry.store import mapping
 from registry.store.tables import (
     AppRow,
     AppSubscriptionRow,
     AppWebhookRow,
+    ChangeLogRow,
     NoticeDeliveryRow,
     UsageCountRow,
 )
@@ -35,6 +39,8 @@ def new_delivery_id() -> str:
 
 class NoticesUnit:
     """The outbox, webhooks and subscriptions as seen inside the enclosing transaction."""
+
+    clock: Clock  # the store's clock (set by `Unit`): when a delivery is enqueued
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -64,7 +70,7 @@ class NoticesUnit:
         )
         if existing is not None:
             return existing
-        now = utc_now()
+        now = self.clock()
         row = NoticeDeliveryRow(
             id=new_delivery_id(),
             key=key,
@@ -85,7 +91,9 @@ class NoticesUnit:
         return row.id
 
     # the worker: claim → send → mark -----------------------------------------------------------
-    def claim_due(self, now: datetime, limit: int, claim_for: timedelta) -> list[Delivery]:
+    def claim_due(
+        self, now: datetime, limit: int, claim_for: timedelta, channels: Collection[Channel]
+    ) -> list[Delivery]:
         """Take up to `limit` deliveries due now (pending, or claimed by a worker that died):
         each becomes `sending` with one more attempt, and comes due again after `claim_for`
         unless it is marked first. SKIP LOCKED lets a cron run and a server run side by side."""
@@ -94,6 +102,7 @@ class NoticesUnit:
             .where(
                 NoticeDeliveryRow.state.in_([s.value for s in OPEN_STATES]),
                 NoticeDeliveryRow.next_attempt_at <= now,
+                NoticeDeliveryRow.channel.in_([c.value for c in channels]),
             )
             .order_by(NoticeDeliveryRow.next_attempt_at, NoticeDeliveryRow.id)
             .limit(limit)
@@ -147,9 +156,34 @@ class NoticesUnit:
             stmt = stmt.where(NoticeDeliveryRow.state == state.value)
         return [_delivery(row) for row in self.session.scalars(stmt.limit(limit))]
 
-    def deliveries_with_key_prefix(self, prefix: str) -> list[Delivery]:
-        stmt = select(NoticeDeliveryRow).where(NoticeDeliveryRow.key.startswith(prefix))
-        return [_delivery(row) for row in self.session.scalars(stmt)]
+    def public_changes(self, slug: str | None, limit: int) -> list[ChangeLogEntry]:
+        """Newest first: change-log entries that are notices (`registry.notices.events`), of
+        one API when `slug` is given."""
+        stmt = (
+            select(ChangeLogRow)
+            .where(
+                or_(ChangeLogRow.action.startswith("api."), ChangeLogRow.action.in_(list(EVENTS))),
+                ChangeLogRow.action.not_in(list(PRIVATE_ACTIONS)),
+            )
+            .order_by(ChangeLogRow.id.desc())
+            .limit(limit)
+        )
+        if slug is not None:
+            stmt = stmt.where(ChangeLogRow.target.startswith(f"{slug}/", autoescape=True))
+        return [mapping.change(row) for row in self.session.scalars(stmt)]
+
+    def has_delivery(self, key: str) -> bool:
+        stmt = select(NoticeDeliveryRow.id).where(NoticeDeliveryRow.key == key)
+        return self.session.scalar(stmt) is not None
+
+    def changes_of(self, target: str, action: str) -> list[ChangeLogEntry]:
+        """The change-log entries of one action on one target, oldest first."""
+        stmt = (
+            select(ChangeLogRow)
+            .where(ChangeLogRow.target == target, ChangeLogRow.action == action)
+            .order_by(ChangeLogRow.id)
+        )
+        return [mapping.change(row) for row in self.session.scalars(stmt)]
 
     def _row(self, delivery_id: str) -> NoticeDeliveryRow:
         row = self.session.get(NoticeDeliveryRow, delivery_id)

@@ -52,9 +52,12 @@ PG_LOST_RACE = {"55P03", "40001", "40P01", "23505"}  # lock timeout, serializati
 class Unit(CatalogueUnit, AccountsUnit, TrafficUnit, DevelopersUnit, NoticesUnit):
     """Every store query, bound to one open transaction (see `Store.write` / `Store.read`)."""
 
-    def __init__(self, session: Session, on_change: ChangeListener | None = None) -> None:
+    def __init__(
+        self, session: Session, on_change: ChangeListener | None = None, clock: Clock = utc_now
+    ) -> None:
         super().__init__(session)
         self._on_change = on_change
+        self.clock = clock
 
     def record_change(
         self,
@@ -106,7 +109,7 @@ class Store:
             with conn.begin():
                 self._lock_registry(conn)
                 with Session(bind=conn, expire_on_commit=False) as session:
-                    yield Unit(session, self.on_change)
+                    yield Unit(session, self.on_change, self.clock)
                     session.flush()
 
     @contextmanager
@@ -116,7 +119,7 @@ class Store:
             if self.dialect == "postgresql":
                 conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             with conn.begin(), Session(bind=conn) as session:
-                yield Unit(session)
+                yield Unit(session, clock=self.clock)
 
     @contextmanager
     def outbox(self) -> Iterator[Unit]:
@@ -125,7 +128,7 @@ class Store:
         with _lost_race_is_conflict(), self.engine.connect() as conn:
             conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin(), Session(bind=conn, expire_on_commit=False) as session:
-                yield Unit(session)
+                yield Unit(session, clock=self.clock)
                 session.flush()
 
     def _lock_registry(self, conn: Connection) -> None:
