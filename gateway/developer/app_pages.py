@@ -131,7 +131,7 @@ def _apps(pages: Pages) -> Handler:
             + kinds
         )
         body = (
-            pages.nav(developer)
+            pages.nav(developer, "apps")
             + listing
             + f"<h2>{t('アプリを作る', 'Create an app')}</h2>"
             + errors.summary(pages.lang)
@@ -230,7 +230,7 @@ async def render_detail(
         body += await _access_section(
             pages, app, requests, csrf, errors=errors, values=values or {}
         )
-    body += _usage_section(pages, days)
+    body += _usage_section(pages, app, days)
     body += (
         f"<h2>{t('シークレットの再発行', 'Rotate the secret')}</h2><p>"
         + t(
@@ -317,38 +317,40 @@ def _requests_table(pages: Pages, requests: list[AccessRequestView]) -> str:
         t("決定日時", "Decided"),
         t("理由", "Reason"),
     ]
-    return table_html(t("本番利用の申請", "Access requests"), headers, rows)
+    return table_html(t("本番利用の申請", "Access requests"), headers, rows, hide_caption=True)
 
 
-def _usage_section(pages: Pages, days: list[DailyUsage]) -> str:
+def _usage_section(pages: Pages, app: AppView, days: list[DailyUsage]) -> str:
+    """Production calls per Japan day: a chart for the eye, the same figures as a table.
+    Sandbox calls are not counted (the traffic roll-ups cover production APIs only)."""
     t = pages.t
-    rows = [[esc(d.day.isoformat()), str(d.calls), str(d.errors)] for d in days if d.calls]
-    table = (
-        table_html(
-            t("日別の呼び出し回数", "Calls per day"),
-            [
-                t("日付（日本時間）", "Day (Japan time)"),
-                t("呼び出し", "Calls"),
-                t("エラー（4xx/5xx）", "Errors (4xx/5xx)"),
-            ],
-            rows,
+    heading = f"<h2>{t('利用状況（直近 30 日）', 'Usage (last 30 days)')}</h2>"
+    if app.sandbox:
+        note = t(
+            "サンドボックスの呼び出しは集計しません。本番アプリの呼び出しがここに表示されます。",
+            "Sandbox calls are not counted; a production app's calls show here.",
         )
-        if rows
-        else f"<p>{t('この期間の呼び出しはありません。', 'No calls in this period.')}</p>"
-    )
+        return heading + f"<p>{note}</p>"
+    rows = [[esc(d.day.isoformat()), str(d.calls), str(d.errors)] for d in days if d.calls]
+    if not rows:
+        return (
+            heading + f"<p>{t('この期間の呼び出しはありません。', 'No calls in this period.')}</p>"
+        )
     legend = (
-        '<p class="tsunagu-legend"><span class="tsunagu-swatch tsunagu-swatch--calls"></span>'
+        '<p class="tsunagu-legend" aria-hidden="true">'
+        '<span class="tsunagu-swatch tsunagu-swatch--calls"></span> '
         + t("呼び出し", "Calls")
-        + ' <span class="tsunagu-swatch tsunagu-swatch--errors"></span>'
+        + ' <span class="tsunagu-swatch tsunagu-swatch--errors"></span> '
         + t("エラー", "Errors")
         + "</p>"
     )
-    return (
-        f"<h2>{t('利用状況（直近 30 日）', 'Usage (last 30 days)')}</h2>"
-        + usage_svg(days)
-        + legend
-        + table
-    )
+    headers = [
+        t("日付（日本時間）", "Day (Japan time)"),
+        t("呼び出し", "Calls"),
+        t("エラー（4xx/5xx）", "Errors (4xx/5xx)"),
+    ]
+    table = table_html(t("日別の呼び出し回数", "Calls per day"), headers, rows)
+    return heading + usage_svg(days) + legend + table
 
 
 def _rotate(pages: Pages) -> Handler:
@@ -413,7 +415,7 @@ def _requests(pages: Pages) -> Handler:
         if developer is None:
             return pages.to_login()
         requests = await asyncio.to_thread(pages.service.access_requests, developer)
-        body = pages.nav(developer) + _requests_table(pages, requests)
+        body = pages.nav(developer, "requests") + _requests_table(pages, requests)
         return pages.render(request, pages.t("本番利用申請", "Access requests"), body)
 
     return handler

@@ -142,11 +142,15 @@ def form_html(action: str, csrf: str, inner: str, button: str, *, danger: bool =
     )
 
 
-def table_html(caption: str, headers: list[str], rows: list[list[str]]) -> str:
-    """A table whose cells are already-escaped HTML."""
+def table_html(
+    caption: str, headers: list[str], rows: list[list[str]], *, hide_caption: bool = False
+) -> str:
+    """A table whose cells are already-escaped HTML; a caption that repeats the heading above
+    is kept for screen readers only."""
+    css = ' class="tsunagu-sr-only"' if hide_caption else ""
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     return (
-        f"<table><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<table><caption{css}>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{body}</tbody></table>"
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 from gateway.site.files import PortalSite
 from portal.pages.account_page import SLOT
 from portal.wording import Lang
+from registry import urls
 
 _TITLE_END = "</title>"
 
@@ -45,9 +46,16 @@ class Layout:
         head, found, tail = text.partition(SLOT)
         if not found:
             return _fallback(lang)
-        head = _drop_placeholder_heading(head)
+        head = _with_base(_drop_placeholder_heading(head), lang)
         self._cache = {(directory, lang): (head, tail)}  # one build at a time
         return head, tail
+
+
+def _with_base(head: str, lang: Lang) -> str:
+    """The built page's links are relative to `/portal/account/`; a `<base>` keeps them right
+    on deeper pages (`apps/{id}`). The pages' own links are absolute paths."""
+    base = f'<base href="{urls.account_path("", lang)}">'
+    return head.replace("<head>", "<head>" + base, 1)
 
 
 def _retitle(head: str, title: str) -> str:

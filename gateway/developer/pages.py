@@ -38,7 +38,12 @@ from gateway.problems import ProblemRenderer
 from gateway.site.files import SITE_HEADERS
 from portal.wording import Lang
 from registry import urls
-from registry.accounts.service import TERMS_VERSION, DeveloperService
+from registry.accounts.service import (
+    TERMS_VERSION,
+    DeveloperService,
+    check_password,
+    normalise_email,
+)
 from registry.errors import RegistryError
 from registry.models import DeveloperView
 
@@ -88,7 +93,7 @@ class Pages:
     def to_login(self) -> RedirectResponse:
         return RedirectResponse(self.path("login"), status_code=303)
 
-    def nav(self, developer: DeveloperView | None) -> str:
+    def nav(self, developer: DeveloperView | None, current: str | None = None) -> str:
         if developer is None:
             links = [("login", self.t("ログイン", "Log in")), ("signup", self.t("登録", "Sign up"))]
         else:
@@ -97,7 +102,10 @@ class Pages:
                 ("requests", self.t("本番利用申請", "Access requests")),
                 ("", self.t("アカウント", "Account")),
             ]
-        items = "".join(f'<li><a href="{self.path(p)}">{esc(label)}</a></li>' for p, label in links)
+        items = "".join(
+            f'<li><a href="{self.path(p)}"{_current(p == current)}>{esc(label)}</a></li>'
+            for p, label in links
+        )
         label = self.t("アカウントのメニュー", "Account menu")
         return f'<nav class="tsunagu-account-nav" aria-label="{label}"><ul>{items}</ul></nav>'
 
@@ -108,6 +116,27 @@ class Pages:
 
 
 Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _current(yes: bool) -> str:
+    return ' aria-current="page"' if yes else ""
+
+
+def sign_up_errors(email: str, password: str, terms: bool) -> FormErrors:
+    """Every field's problem at once (the service stops at the first)."""
+    errors = FormErrors()
+    for check in (
+        lambda: normalise_email(email),
+        lambda: check_password(password),
+        lambda: (
+            None if terms else errors.add_code("terms-not-accepted", {"version": TERMS_VERSION})
+        ),
+    ):
+        try:
+            check()
+        except RegistryError as exc:
+            errors.add(exc)
+    return errors
 
 
 def build_account_pages(
@@ -143,27 +172,25 @@ def _signup(pages: Pages) -> Handler:
         if request.method == "POST":
             form = await pages.checked_form(request)
             values["email"] = form.get("email", "")
-            try:
-                await asyncio.to_thread(
-                    pages.service.sign_up,
-                    values["email"],
-                    form.get("password", ""),
-                    form.get("terms") == "yes",
-                )
-            except RegistryError as exc:
-                errors.add(exc)
-            else:
-                return RedirectResponse(pages.path("signup?sent=1"), status_code=303)
+            password, terms = form.get("password", ""), form.get("terms") == "yes"
+            errors = sign_up_errors(values["email"], password, terms)
+            if not errors:
+                try:
+                    await asyncio.to_thread(pages.service.sign_up, values["email"], password, terms)
+                except RegistryError as exc:
+                    errors.add(exc)
+                else:
+                    return RedirectResponse(pages.path("signup?sent=1"), status_code=303)
         title = t("開発者登録", "Sign up")
         if request.query_params.get("sent"):
             body = pages.nav(None) + _check_mail(pages)
             return pages.render(request, title, body)
-        terms = urls.PORTAL_PREFIX + ("terms/" if pages.lang == "ja" else "en/terms/")
+        terms_url = urls.PORTAL_PREFIX + ("terms/" if pages.lang == "ja" else "en/terms/")
         terms_box = (
             f'<div class="tsunagu-field{" tsunagu-field--error" if errors.of("terms") else ""}">'
             f"{_error(errors, 'terms', pages)}"
             '<label class="tsunagu-check"><input type="checkbox" id="terms" name="terms" '
-            f'value="yes" required> <a href="{terms}">'
+            f'value="yes" required> <a href="{terms_url}">'
             f"{t('利用規約', 'The terms of use')}</a>"
             f"{t('（版 ', ' (version ')}{TERMS_VERSION}{t('）に同意します', ') are accepted')}"
             "</label></div>"
@@ -194,7 +221,7 @@ def _signup(pages: Pages) -> Handler:
         )
         csrf = pages.csrf(request)
         body = (
-            pages.nav(None)
+            pages.nav(None, "signup")
             + errors.summary(pages.lang)
             + "<p>"
             + t(
@@ -306,7 +333,7 @@ def _login(pages: Pages) -> Handler:
             autocomplete="current-password",
         )
         body = (
-            pages.nav(None)
+            pages.nav(None, "login")
             + errors.summary(pages.lang)
             + form_html(pages.path("login"), pages.csrf(request), inner, t("ログイン", "Log in"))
             + f'<p><a href="{pages.path("reset")}">'
@@ -435,7 +462,7 @@ def _home(pages: Pages) -> Handler:
             + "</label></div>"
         )
         body = (
-            pages.nav(developer)
+            pages.nav(developer, "")
             + f"<table><tbody>{rows}</tbody></table>"
             + form_html(pages.path("logout"), csrf, "", t("ログアウト", "Log out"))
             + f"<h2>{t('アカウントの削除', 'Delete the account')}</h2><p>"
