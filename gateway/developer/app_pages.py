@@ -83,7 +83,7 @@ def _apps(pages: Pages) -> Handler:
         rows = [
             [
                 f'<a href="{pages.path("apps/" + a.client_id)}">{esc(a.name)}</a>',
-                f"<code>{esc(a.client_id)}</code>",
+                f'<code class="tsunagu-nowrap">{esc(a.client_id)}</code>',
                 esc(_kind(pages, a)),
                 esc(" ".join(a.scopes) or "-"),
                 esc(t("無効", "disabled") if a.disabled else t("有効", "active")),
