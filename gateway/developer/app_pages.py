@@ -50,6 +50,7 @@ def routes(pages: Pages) -> list[tuple[str, list[str], Handler]]:
         ("/apps/{client_id}/delete", ["POST"], _delete(pages)),
         ("/apps/{client_id}/access", ["POST"], _access(pages)),
         ("/requests", ["GET"], _requests(pages)),
+        ("/notices", ["GET"], _notices(pages)),
     ]
 
 
@@ -417,5 +418,43 @@ def _requests(pages: Pages) -> Handler:
         requests = await asyncio.to_thread(pages.service.access_requests, developer)
         body = pages.nav(developer, "requests") + _requests_table(pages, requests)
         return pages.render(request, pages.t("本番利用申請", "Access requests"), body)
+
+    return handler
+
+
+DELIVERY_STATES = {
+    "sent": ("送信済み", "sent"),
+    "pending": ("送信待ち", "waiting"),
+    "failed": ("送信失敗", "failed"),
+}
+
+
+def _notices(pages: Pages) -> Handler:
+    """The mails about the developer's APIs and apps: change notices, reminders, decisions."""
+
+    async def handler(request: Request) -> Response:
+        developer = await pages.developer(request)
+        if developer is None:
+            return pages.to_login()
+        t = pages.t
+        notices = await asyncio.to_thread(pages.service.notices, developer)
+        if not notices:
+            listing = f"<p>{t('お知らせはまだありません。', 'No notices yet.')}</p>"
+        else:
+            listing = "".join(
+                '<details class="tsunagu-notice"><summary>'
+                f"{jst(n.created_at)} — {esc(n.subject)} "
+                f"({esc(t(*DELIVERY_STATES.get(n.state.value, (n.state.value, n.state.value))))})"
+                f"</summary><pre>{esc(n.body)}</pre></details>"
+                for n in notices
+            )
+        intro = t(
+            "利用中の API の非推奨・提供終了のお知らせや本番利用申請の結果など、"
+            "あなたに送ったメールです。",
+            "The mails sent to you: deprecations and retirements of the APIs your apps call, "
+            "reminders, and production access decisions.",
+        )
+        body = pages.nav(developer, "notices") + f"<p>{intro}</p>" + listing
+        return pages.render(request, t("お知らせ", "Notices"), body)
 
     return handler

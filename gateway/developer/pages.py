@@ -100,6 +100,7 @@ class Pages:
             links = [
                 ("apps", self.t("アプリ", "Apps")),
                 ("requests", self.t("本番利用申請", "Access requests")),
+                ("notices", self.t("お知らせ", "Notices")),
                 ("", self.t("アカウント", "Account")),
             ]
         items = "".join(

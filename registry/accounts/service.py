@@ -34,6 +34,7 @@ from registry.models import (
     DeveloperView,
     VersionState,
 )
+from registry.notices.models import Delivery
 from registry.settings import Settings
 from registry.store import Store, Unit
 
@@ -270,6 +271,13 @@ class DeveloperService:
         with self.store.read() as unit:
             own = [a.client_id for a in unit.apps_of(developer.id)]
             return unit.access_requests(client_ids=own)
+
+    def notices(self, developer: DeveloperView, limit: int = 50) -> list[Delivery]:
+        """Change notices, reminders and access decisions mailed to the developer."""
+        with self.store.read() as unit:
+            ids = unit.mail_notice_ids(developer.email, limit)
+            found = [unit.delivery(i) for i in ids]
+        return [d for d in found if d is not None]
 
     def published_slugs(self) -> list[str]:
         with self.store.read() as unit:

@@ -226,6 +226,22 @@ class DevelopersUnit:
         row = self.session.get(AccessRequestRow, request_id)
         return row.developer_id if row else None
 
+    # notices ------------------------------------------------------------------------------------
+    def mail_notice_ids(self, email: str, limit: int) -> list[str]:
+        """The outbox's e-mails to the address about APIs and apps (not the account's own
+        link mails), newest first."""
+        stmt = (
+            select(NoticeDeliveryRow.id)
+            .where(
+                NoticeDeliveryRow.recipient == email,
+                NoticeDeliveryRow.channel == "email",
+                ~NoticeDeliveryRow.kind.startswith("account."),
+            )
+            .order_by(NoticeDeliveryRow.created_at.desc(), NoticeDeliveryRow.id)
+            .limit(limit)
+        )
+        return list(self.session.scalars(stmt))
+
     # usage ----------------------------------------------------------------------------------------
     def daily_usage(self, client_id: str, since: datetime) -> list[DailyUsage]:
         """Calls and 4xx/5xx answers per Japan day since `since`, from the traffic roll-ups."""

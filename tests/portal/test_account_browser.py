@@ -156,6 +156,12 @@ def test_a_new_developer_reaches_an_approved_production_call(
     # upstreams at a closed port, so the answer is the upstream's 502, not a refusal.
     assert call.status_code == 502 and call.json()["type"].endswith("#bad-gateway")
 
+    page.goto(portal_server.base_url + "/portal/account/notices")
+    page.locator("details.tsunagu-notice summary", has_text="houjin").click()
+    assert production["client_id"] in page.locator("details.tsunagu-notice pre").inner_text()
+    shot(page, "account-notices", full_page=True)
+    no_serious_violations(page)
+
     page.goto(portal_server.base_url + "/portal/account/requests")
     assert "承認" in page.locator("table").inner_text()
     shot(page, "account-requests")

@@ -74,6 +74,17 @@ def test_sign_up_to_an_approved_production_call(gateway: Gateway, developer: Dev
     refused = cli(env, "access", "approve", str(request_id), "--provider", "sec-b", check=False)
     assert refused.returncode == 2 and "access-request-not-found" in refused.stderr
 
+    other_provider = {"Authorization": f"Bearer {gateway.token('provider_b')}"}
+    listed_b = gateway.http.get("/admin/v1/access-requests", headers=other_provider)
+    assert listed_b.status_code == 200 and all(r["id"] != request_id for r in listed_b.json())
+    approve_url = f"/admin/v1/access-requests/{request_id}/approve"
+    assert gateway.http.post(approve_url, json={}, headers=other_provider).status_code == 404
+    developer_token = {"Authorization": f"Bearer {token(gateway.server.base_url, prod)}"}
+    assert gateway.http.get("/admin/v1/access-requests", headers=developer_token).status_code == 403
+    own = {"Authorization": f"Bearer {gateway.token('provider_a')}"}
+    listed_a = gateway.http.get("/admin/v1/access-requests", headers=own).json()
+    assert [r["id"] for r in listed_a if r["client_id"] == prod.client_id] == [request_id]
+
     cli(env, "access", "approve", str(request_id), "--provider", "sec-a")
     (decision,) = mails_to(developer.database_url, developer.email, "access.decision")
     assert "secapi" in decision.body and prod.client_id in decision.body
