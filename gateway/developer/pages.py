@@ -34,7 +34,7 @@ from gateway.developer.web import (
     session_token,
 )
 from gateway.problem_handlers import install_problem_handlers
-from gateway.problems import ProblemRenderer
+from gateway.problems import ProblemRenderer, Refusal
 from gateway.site.files import SITE_HEADERS
 from portal.wording import Lang
 from registry import urls
@@ -46,6 +46,7 @@ from registry.accounts.service import (
 )
 from registry.errors import RegistryError
 from registry.models import DeveloperView
+from registry.problems import CATALOGUE
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -162,7 +163,35 @@ def build_account_pages(
     ):
         app.add_api_route(path, handler, methods=methods, include_in_schema=False)
     install_problem_handlers(app, problems)
+    install_html_refusals(app, pages)
     return app
+
+
+def install_html_refusals(app: FastAPI, pages: Pages) -> None:
+    """A browser that asked for a page gets its refusal as a page too (a stale form, another
+    developer's app); scripts keep problem+json."""
+    json_handlers = dict(app.exception_handlers)
+
+    async def refused(request: Request, exc: Exception) -> Response:
+        if "text/html" not in request.headers.get("accept", ""):
+            handler = next(json_handlers[k] for k in type(exc).__mro__ if k in json_handlers)
+            answer: Response = await handler(request, exc)
+            return answer
+        code = exc.code if isinstance(exc, Refusal | RegistryError) else "internal"
+        status = CATALOGUE[code].status
+        errors = FormErrors()
+        errors.add_code(code, getattr(exc, "params", {}))
+        developer = await pages.developer(request)
+        back = (
+            f'<p><a href="{pages.path("apps" if developer else "login")}">'
+            + pages.t("戻る", "Back")
+            + "</a></p>"
+        )
+        body = pages.nav(developer) + errors.summary(pages.lang) + back
+        return pages.render(request, CATALOGUE[code].title(pages.lang), body, status)
+
+    for kind in (Refusal, RegistryError):
+        app.add_exception_handler(kind, refused)
 
 
 def _signup(pages: Pages) -> Handler:
@@ -298,7 +327,7 @@ def _login(pages: Pages) -> Handler:
 
     async def handler(request: Request) -> Response:
         errors, email = FormErrors(), ""
-        status = 200
+        status, retry_after = 200, ""
         if request.method == "POST":
             form = await pages.checked_form(request)
             email = form.get("email", "")
@@ -309,6 +338,7 @@ def _login(pages: Pages) -> Handler:
             except RegistryError as exc:
                 errors.add(exc)
                 status = exc.status
+                retry_after = str(exc.params.get("seconds", ""))
             else:
                 old = session_token(request)
                 if old:
@@ -343,8 +373,8 @@ def _login(pages: Pages) -> Handler:
             + f' ・ <a href="{pages.path("signup")}">{t("新規登録", "Sign up")}</a></p>'
         )
         rendered = pages.render(request, t("ログイン", "Log in"), body, status)
-        if status == 429:
-            rendered.headers["Retry-After"] = "60"
+        if retry_after:
+            rendered.headers["Retry-After"] = retry_after
         return rendered
 
     return handler

@@ -2,15 +2,16 @@
 
 A message is queued inside the transaction that decided to send it (`Unit.enqueue_mail`), so an
 account is never created without its verification mail or the other way round. Links carry a
-one-time token; the message never carries a password or a client secret.
+one-time token (never used as the outbox key); the message never carries a password or a
+client secret.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Protocol
 
 from registry.models import AccessRequestView, AccessState
-from registry.secrets import hash_secret
 from registry.urls import account_url
 
 
@@ -21,7 +22,9 @@ class Outbox(Protocol):
 SIGNATURE = "-- \nTsunagu 開発者ポータル / Tsunagu Developer Portal"
 
 
-def verification(outbox: Outbox, to: str, public_url: str, token: str, hours: int) -> None:
+def verification(
+    outbox: Outbox, to: str, public_url: str, token: str, *, hours: int, key: str
+) -> None:
     link = account_url(public_url, f"verify?token={token}")
     body = (
         f"Tsunagu 開発者ポータルへの登録を完了するには、{hours} 時間以内に次のリンクを開いて"
@@ -32,9 +35,7 @@ def verification(outbox: Outbox, to: str, public_url: str, token: str, hours: in
         "If you did not sign up, ignore this message.\n" + SIGNATURE
     )
     subject = "メールアドレスの確認 / Verify your e-mail address"
-    outbox.enqueue_mail(
-        to=to, subject=subject, body=body, kind="account.verify", key=_key("verify", token)
-    )
+    outbox.enqueue_mail(to=to, subject=subject, body=body, kind="account.verify", key=key)
 
 
 def already_registered(outbox: Outbox, to: str, public_url: str, key: str) -> None:
@@ -52,7 +53,9 @@ def already_registered(outbox: Outbox, to: str, public_url: str, key: str) -> No
     outbox.enqueue_mail(to=to, subject=subject, body=body, kind="account.exists", key=key)
 
 
-def password_reset(outbox: Outbox, to: str, public_url: str, token: str, minutes: int) -> None:
+def password_reset(
+    outbox: Outbox, to: str, public_url: str, token: str, *, minutes: int, key: str
+) -> None:
     link = account_url(public_url, f"reset/confirm?token={token}")
     body = (
         f"パスワードを再設定するには、{minutes} 分以内に次のリンクを開いてください。\n{link}\n\n"
@@ -61,9 +64,7 @@ def password_reset(outbox: Outbox, to: str, public_url: str, token: str, minutes
         "If you did not ask for this, ignore it: your password stays as it is.\n" + SIGNATURE
     )
     subject = "パスワードの再設定 / Reset your password"
-    outbox.enqueue_mail(
-        to=to, subject=subject, body=body, kind="account.reset", key=_key("reset", token)
-    )
+    outbox.enqueue_mail(to=to, subject=subject, body=body, kind="account.reset", key=key)
 
 
 def access_decision(outbox: Outbox, to: str, public_url: str, request: AccessRequestView) -> None:
@@ -93,6 +94,7 @@ def access_decision(outbox: Outbox, to: str, public_url: str, request: AccessReq
     outbox.enqueue_mail(to=to, subject=subject, body=body, kind="access.decision", key=key)
 
 
-def _key(purpose: str, token: str) -> str:
-    """The outbox key of a link mail: derived from the token, never the token itself."""
-    return f"account-{purpose}-{hash_secret(token).removeprefix('sha256$')[:40]}"
+def hourly_key(purpose: str, developer_id: str, now: datetime) -> str:
+    """The outbox key of an account mail: one per account, purpose and hour, so that asking
+    again and again cannot flood a mailbox (the first link of the hour stays valid)."""
+    return f"account-{purpose}-{developer_id}-{now.astimezone(UTC):%Y%m%d%H}"

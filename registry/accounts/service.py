@@ -103,12 +103,14 @@ class DeveloperService:
             if known.verified_at is None:
                 self._send_verification(unit, known, now)
             else:
-                key = f"exists-{known.id}-{now.isoformat()}"
+                key = mail.hourly_key("exists", known.id, now)
                 mail.already_registered(unit, known.email, self.settings.public_url, key)
 
     def _send_verification(self, unit: Unit, developer: DeveloperView, now: datetime) -> None:
         token = self._new_token(unit, developer.id, "verify", now + timedelta(hours=VERIFY_HOURS))
-        mail.verification(unit, developer.email, self.settings.public_url, token, VERIFY_HOURS)
+        key = mail.hourly_key("verify", developer.id, now)
+        public = self.settings.public_url
+        mail.verification(unit, developer.email, public, token, hours=VERIFY_HOURS, key=key)
 
     def _new_token(self, unit: Unit, developer_id: str, purpose: str, until: datetime) -> str:
         token = random.token_urlsafe(32)
@@ -172,7 +174,10 @@ class DeveloperService:
                 until = now + timedelta(minutes=RESET_MINUTES)
                 token = self._new_token(unit, known.id, "reset", until)
                 public = self.settings.public_url
-                mail.password_reset(unit, known.email, public, token, RESET_MINUTES)
+                key = mail.hourly_key("reset", known.id, now)
+                mail.password_reset(
+                    unit, known.email, public, token, minutes=RESET_MINUTES, key=key
+                )
 
     def reset_password(self, token: str, password: str) -> None:
         """Set a new password from a reset link; every open session of the account ends."""

@@ -177,6 +177,11 @@ def test_a_new_developer_reaches_an_approved_production_call(
     page.goto(portal_server.base_url + f"/portal/account/apps/{sandbox['client_id']}")
     shot(page, "account-app-sandbox", full_page=True)
 
+    missing = page.goto(portal_server.base_url + "/portal/account/apps/tsu_notmine")
+    assert missing is not None and missing.status == 404
+    assert "アプリが見つかりません" in page.locator("h1").inner_text()
+    shot(page, "account-app-not-found")
+
     page.goto(portal_server.base_url + "/portal/account/")
     shot(page, "account-home", full_page=True)
     no_serious_violations(page)
