@@ -43,10 +43,9 @@ class NoticeDelivery:
     def __init__(self, service: RegistryService) -> None:
         settings = service.settings
         self._service = service
+        guard = UpstreamGuard(settings.upstream_allow_list())
         self.webhooks = WebhookSender(
-            self._webhook_of,
-            GuardedResolver(UpstreamGuard(settings.upstream_allow_list())),
-            settings.notice_send_timeout_seconds,
+            self._webhook_of, guard, GuardedResolver(guard), settings.notice_send_timeout_seconds
         )
         senders: dict[Channel, Sender] = {Channel.WEBHOOK: self.webhooks}
         if settings.smtp_url:

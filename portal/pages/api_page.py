@@ -32,6 +32,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "api.retire": ("提供終了", "Retired"),
     "api.waive": ("適合性ルールの免除", "Conformance rule waived"),
     "api.plan": ("利用上限の変更", "Rate limits changed"),
+    "api.sunset": ("提供終了日の変更", "Sunset changed"),
+    "api.reminder": ("提供終了の事前通知", "Sunset reminder"),
 }
 
 
@@ -445,8 +447,18 @@ def _conformance(entry: ApiEntry, lang: Lang) -> str:
 
 
 def _history(entry: ApiEntry, lang: Lang) -> str:
+    feed = urls.api_feed_path(entry.slug)
+    subscribe = pick(
+        lang,
+        f"この API の変更は [Atom フィード]({feed}) で購読できます。",
+        f"Follow this API's changes with its [Atom feed]({feed}).",
+    )
     if not entry.history:
-        return pick(lang, "記録はありません。", "Nothing recorded.")
+        return pick(lang, "記録はありません。", "Nothing recorded.") + "\n\n" + subscribe
+    return _history_table(entry, lang) + "\n\n" + subscribe
+
+
+def _history_table(entry: ApiEntry, lang: Lang) -> str:
     rows = [pick(lang, "| 日時 | 変更 | 内容 |", "| When | Change | Details |"), "|---|---|---|"]
     for change in entry.history:
         ja, en = ACTIONS.get(change.action, (change.action, change.action))

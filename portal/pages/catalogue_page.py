@@ -8,6 +8,7 @@ from collections import defaultdict
 from portal.catalogue import ApiEntry, Catalogue
 from portal.markdown import cell, escape, link
 from portal.wording import Lang, japan_date, pick, state_label
+from registry import urls
 from registry.models import VersionState
 
 STATE_CLASS = {
@@ -60,10 +61,13 @@ def render(catalogue: Catalogue, lang: Lang) -> str:
             lang,
             "API カタログは [RFC 9727 の api-catalog](/.well-known/api-catalog) (linkset+json) と"
             " [DCAT (JSON-LD)](catalog.jsonld) でも提供しています。各 API の OpenAPI 仕様書は"
-            " API のページからダウンロードできます。",
+            " API のページからダウンロードできます。公開・非推奨化・提供終了などの変更は"
+            f" [Atom フィード]({urls.changes_feed_path()}) で購読できます。",
             "The catalogue is also published as an [RFC 9727 api-catalog]"
             "(/.well-known/api-catalog) (linkset+json) and as [DCAT (JSON-LD)](catalog.jsonld)."
-            " Each API's OpenAPI description can be downloaded from its page.",
+            " Each API's OpenAPI description can be downloaded from its page. Follow"
+            f" publications, deprecations and retirements with the [Atom feed]"
+            f"({urls.changes_feed_path()}).",
         ),
     ]
     return "\n\n".join(parts) + "\n"

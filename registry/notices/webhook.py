@@ -4,8 +4,9 @@ Headers: `webhook-id` (the delivery id, the same on every attempt, so a receiver
 duplicates), `webhook-timestamp` (this attempt, Unix seconds) and `webhook-signature`
 (`v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">` with the app's `whsec_…` secret; the
 `standardwebhooks` library computes it). Connections go only to addresses the upstream address
-policy allows (the resolver given in is the gateway's guarded one); redirects are not followed.
-A 2xx answer is a delivery; any other answer or a network error is retried.
+policy allows (IP literals are checked here, names by the resolver given in, the gateway's
+guarded one); redirects are not followed. A 2xx answer is a delivery; any other answer or a
+network error is retried; an address the policy refuses fails at once.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ import base64
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
 from standardwebhooks.webhooks import Webhook as Signer
 
-from registry.address_policy import UpstreamRefused
+from registry.address_policy import UpstreamGuard, UpstreamRefused
 from registry.clock import Clock, utc_now
 from registry.notices.models import Delivery, Webhook
 from registry.notices.sending import DeliveryError
@@ -49,8 +51,15 @@ def signed_headers(
 class WebhookSender:
     """POSTs webhook deliveries; `start()` in the running loop, `close()` at the end."""
 
-    def __init__(self, lookup: WebhookLookup, resolver: AbstractResolver, timeout: float) -> None:
+    def __init__(
+        self,
+        lookup: WebhookLookup,
+        guard: UpstreamGuard,
+        resolver: AbstractResolver,
+        timeout: float,
+    ) -> None:
         self._lookup = lookup
+        self._guard = guard
         self._resolver = resolver
         self._timeout = timeout
         self._session: aiohttp.ClientSession | None = None
@@ -80,12 +89,13 @@ class WebhookSender:
         session = await self._started()
         headers = signed_headers(delivery.id, delivery.body, hook.secret)
         try:
+            self._guard.check_literal(urlsplit(hook.url).hostname or "")  # the resolver sees names
             async with session.post(
                 hook.url, data=delivery.body.encode(), headers=headers, allow_redirects=False
             ) as response:
                 if not 200 <= response.status < 300:
                     raise DeliveryError(f"webhook answered HTTP {response.status}")
-        except UpstreamRefused as exc:
-            raise DeliveryError(f"address not allowed: {exc.host}") from exc
+        except UpstreamRefused as exc:  # the address policy will not change its mind in a day
+            raise DeliveryError(f"address not allowed: {exc.host}", permanent=True) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise DeliveryError(f"webhook unreachable: {type(exc).__name__}: {exc}") from exc

@@ -18,6 +18,7 @@ class Received:
 
 @dataclass
 class HookLog:
+    status: int = 204  # what the receiver answers (a 500 makes the sender retry)
     requests: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -31,7 +32,7 @@ class HookLog:
                 body = (await request.read()).decode()
                 with self.lock:
                     self.requests.append(Received(request.path, dict(request.headers), body))
-                return web.Response(status=204)
+                return web.Response(status=self.status)
 
             application = web.Application()
             application.router.add_post("/{name}", receive)

@@ -46,6 +46,11 @@ SEPARATELY = {
     ("GET", "/changes"),
     ("POST", "/apps"),
     ("POST", "/apps/{client_id}/api-keys"),
+    # notices: operators only, webhooks and subscriptions for an app's owner (test_admin_notices)
+    ("GET", "/notices"),
+    ("POST", "/notices/{notice_id}/retry"),
+    ("PUT", "/apps/{client_id}/webhook"),
+    ("PUT", "/apps/{client_id}/subscriptions/{slug}"),
 }
 
 

@@ -80,6 +80,10 @@ async def test_openapi_document_lists_the_routes(client: AsyncClient) -> None:
         "/apis/{slug}/{version}/plan",
         "/apis/{slug}/{version}/consumers",
         "/apis/{slug}/{version}/stats",
+        "/notices",
+        "/notices/{notice_id}/retry",
+        "/apps/{client_id}/webhook",
+        "/apps/{client_id}/subscriptions/{slug}",
     }
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     operation_ids = [op["operationId"] for item in spec["paths"].values() for op in item.values()]
