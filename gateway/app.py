@@ -30,6 +30,7 @@ from gateway.compiled_routes import CompiledRoutes
 from gateway.developer.admin_routes import access_admin_router
 from gateway.developer.api import build_developer_api
 from gateway.developer.layout import Layout
+from gateway.developer.oidc import OidcClient
 from gateway.developer.pages import build_account_pages
 from gateway.developer.web import CookiePolicy
 from gateway.feeds import feeds_router
@@ -285,6 +286,7 @@ def _developer_mounts(runtime: Runtime, wake: Callable[[], None]) -> list[tuple[
     developers = DeveloperService(runtime.store, settings)
     cookies = CookiePolicy.from_public_url(settings.public_url, settings.session_hours)
     layout = Layout(runtime.site)
+    oidc = OidcClient(settings) if settings.oidc_issuer and settings.oidc_client_id else None
     api = build_developer_api(developers, cookies, problems)
     return [
         ("/developer/v1", wake_after_writes(api, wake)),
@@ -292,7 +294,8 @@ def _developer_mounts(runtime: Runtime, wake: Callable[[], None]) -> list[tuple[
             (
                 urls.account_path("", lang).rstrip("/"),
                 wake_after_writes(
-                    build_account_pages(developers, cookies, layout, lang, problems), wake
+                    build_account_pages(developers, cookies, layout, lang, problems, oidc=oidc),
+                    wake,
                 ),
             )
             for lang in LANGS

@@ -117,6 +117,7 @@ ProblemCode = Literal[
     "access-forbidden",
     "sandbox-app-access",
     "app-not-yours",
+    "oidc-failed",
     # notices (outbox, webhooks, subscriptions)
     "notice-not-found",
     "sunset-earlier",
@@ -1028,6 +1029,15 @@ _ENTRIES = (
         (
             "あなたのアカウントにアプリ {client_id} はありません。",
             "Your account has no app {client_id}.",
+        ),
+    ),
+    _k(
+        "oidc-failed",
+        401,
+        ("外部の認証でログインできません", "External log-in failed"),
+        (
+            "外部の認証サービスでのログインに失敗しました（{reason}）。もう一度お試しください。",
+            "Logging in through the external provider failed ({reason}); please try again.",
         ),
     ),
     # -- notices -------------------------------------------------------------------------

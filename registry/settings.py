@@ -76,6 +76,11 @@ class Settings(BaseSettings):
     # Developer self-service (accounts, sessions, secret rotation)
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     secret_overlap_hours: int = Field(default=24, ge=0, le=24 * 30)
+    # Optional log-in through an external OpenID Connect provider (issuer URL, client)
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_name: str = "OpenID Connect"  # the provider's name on the log-in button
     # Notices (ADR 0021): e-mail through SMTP when a URL is set, webhooks always; retried with
     # exponential backoff and jitter for `notice_retry_hours`, then failed
     smtp_url: str | None = None  # smtp://, smtp+starttls://, smtps:// [user:password@]host[:port]

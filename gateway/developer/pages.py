@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from gateway.developer import app_pages
+from gateway.developer import app_pages, oidc_pages
 from gateway.developer.forms import (
     FormErrors,
     error_html,
@@ -26,6 +26,7 @@ from gateway.developer.forms import (
     read_form,
 )
 from gateway.developer.layout import Layout
+from gateway.developer.oidc import OidcClient
 from gateway.developer.web import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -55,9 +56,15 @@ class Pages:
     """What every account page needs: the service, cookies, frame and language."""
 
     def __init__(
-        self, service: DeveloperService, cookies: CookiePolicy, layout: Layout, lang: Lang
+        self,
+        service: DeveloperService,
+        cookies: CookiePolicy,
+        layout: Layout,
+        lang: Lang,
+        oidc: OidcClient | None = None,
     ) -> None:
         self.service, self.cookies, self.layout, self.lang = service, cookies, layout, lang
+        self.oidc = oidc
         self.public_url = service.settings.public_url
 
     def t(self, ja: str, en: str) -> str:
@@ -147,8 +154,10 @@ def build_account_pages(
     layout: Layout,
     lang: Lang,
     problems: ProblemRenderer,
+    *,
+    oidc: OidcClient | None = None,
 ) -> FastAPI:
-    pages = Pages(service, cookies, layout, lang)
+    pages = Pages(service, cookies, layout, lang, oidc)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     for path, methods, handler in (
         ("/signup", ["GET", "POST"], _signup(pages)),
@@ -160,6 +169,7 @@ def build_account_pages(
         ("/", ["GET"], _home(pages)),
         ("/delete", ["POST"], _delete(pages)),
         *app_pages.routes(pages),
+        *oidc_pages.routes(pages),
     ):
         app.add_api_route(path, handler, methods=methods, include_in_schema=False)
     install_problem_handlers(app, problems)
@@ -260,6 +270,7 @@ def _signup(pages: Pages) -> Handler:
             )
             + "</p>"
             + form_html(pages.path("signup"), csrf, inner, t("登録する", "Sign up"))
+            + oidc_pages.button(pages, csrf, with_terms=True)
             + f'<p><a href="{pages.path("login")}">'
             + t("登録済みの方はログイン", "Already signed up? Log in")
             + "</a></p>"
@@ -367,6 +378,7 @@ def _login(pages: Pages) -> Handler:
             pages.nav(None, "login")
             + errors.summary(pages.lang)
             + form_html(pages.path("login"), pages.csrf(request), inner, t("ログイン", "Log in"))
+            + oidc_pages.button(pages, pages.csrf(request), with_terms=False)
             + f'<p><a href="{pages.path("reset")}">'
             + t("パスワードを忘れた場合", "Forgot the password?")
             + "</a>"

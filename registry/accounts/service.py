@@ -152,6 +152,31 @@ class DeveloperService:
             unit.add_session(secrets.hash_secret(session), known.id, now, until)
         return session
 
+    def log_in_external(self, email: str, accepted_terms: bool) -> str:
+        """A session for the account of an address an OpenID provider has verified; a new
+        account (with no password) needs the terms accepted on the way out."""
+        address = normalise_email(email)
+        now = self.clock()
+        session = random.token_urlsafe(32)
+        until = now + timedelta(hours=self.settings.session_hours)
+        with self.store.write() as unit:
+            known = unit.developer_by_email(address)
+            if known is None:
+                if not accepted_terms:
+                    raise InvalidInput("terms-not-accepted", version=TERMS_VERSION)
+                known = DeveloperView(
+                    id="dev_" + random.token_hex(12),
+                    email=address,
+                    terms_version=TERMS_VERSION,
+                    terms_accepted_at=now,
+                    created_at=now,
+                    verified_at=now,
+                )
+                unit.add_developer(known, None)
+            unit.set_verified(known.id, now)
+            unit.add_session(secrets.hash_secret(session), known.id, now, until)
+        return session
+
     def session_developer(self, session: str) -> DeveloperView | None:
         with self.store.read() as unit:
             owner = unit.session_owner(secrets.hash_secret(session), self.clock())
