@@ -47,7 +47,9 @@ class Layout:
         if not found:
             return _fallback(lang)
         head = _with_base(_drop_placeholder_heading(head), lang)
-        self._cache = {(directory, lang): (head, tail)}  # one build at a time
+        if any(cached_dir != directory for cached_dir, _ in self._cache):
+            self._cache.clear()  # a new build: forget the previous one's frames
+        self._cache[(directory, lang)] = (head, tail)
         return head, tail
 
 

@@ -3,9 +3,10 @@
 Failures are counted per (account, client address) and per address alone, in the store so that
 every gateway process sees them. After `FREE_FAILURES` failures of a pair, each attempt must
 wait twice as long as the one before (1 s, 2 s, 4 s … up to 15 minutes); a success from that
-address clears its pair. An attacker at another address meets their own back-off and never
-the owner's. The per-address counter (allowing many more failures) slows one address that
-sprays many accounts. Keys are hashes, so the table holds no address or e-mail in clear.
+address clears its pair, and an hour without failures forgets a count. An attacker at another
+address meets their own back-off and never the owner's. The per-address counter (allowing many
+more failures) slows one address that sprays many accounts. Keys are hashes, so the table holds
+no address or e-mail in clear.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from registry.store import Unit
 FREE_FAILURES = 5
 ADDRESS_FREE_FAILURES = 50
 MAX_WAIT = timedelta(minutes=15)
+FORGET_AFTER = timedelta(hours=1)  # a count whose last failure is older starts again
 
 
 def pair_key(email: str, address: str) -> str:
@@ -40,8 +42,8 @@ def wait_needed(unit: Unit, email: str, address: str, now: datetime) -> int:
 
 
 def record_failure(unit: Unit, email: str, address: str, now: datetime) -> None:
-    unit.add_login_failure(pair_key(email, address), now)
-    unit.add_login_failure(address_key(address), now)
+    unit.add_login_failure(pair_key(email, address), now, now - FORGET_AFTER)
+    unit.add_login_failure(address_key(address), now, now - FORGET_AFTER)
 
 
 def record_success(unit: Unit, email: str, address: str) -> None:
@@ -49,7 +51,7 @@ def record_success(unit: Unit, email: str, address: str) -> None:
 
 
 def _wait(entry: tuple[int, datetime] | None, free: int, now: datetime) -> int:
-    if entry is None or entry[0] < free:
+    if entry is None or entry[0] < free or entry[1] < now - FORGET_AFTER:
         return 0
     failures, last = entry
     delay = min(timedelta(seconds=2 ** min(failures - free, 20)), MAX_WAIT)

@@ -22,6 +22,7 @@ from registry.store.tables import AppRow, NoticeDeliveryRow, TrafficRow
 
 JST = timezone(timedelta(hours=9))
 DELETED_OWNER = "deleted-account"
+LINK_HORIZON = timedelta(days=30)  # longer than any link lives: older expiries are long gone
 
 
 class DevelopersUnit:
@@ -109,6 +110,10 @@ class DevelopersUnit:
         )
 
     def add_token(self, token_hash: str, developer_id: str, purpose: str, until: datetime) -> None:
+        """Store a link token's hash (and drop the expired ones of every account)."""
+        self.session.execute(
+            delete(DeveloperTokenRow).where(DeveloperTokenRow.expires_at <= until - LINK_HORIZON)
+        )
         self.session.add(
             DeveloperTokenRow(
                 token_hash=token_hash, developer_id=developer_id, purpose=purpose, expires_at=until
@@ -136,10 +141,19 @@ class DevelopersUnit:
         stmt = select(LoginFailureRow).where(LoginFailureRow.key.in_(list(keys)))
         return {r.key: (r.failures, r.last_failure_at) for r in self.session.scalars(stmt)}
 
-    def add_login_failure(self, key: str, at: datetime) -> None:
+    def add_login_failure(self, key: str, at: datetime, forget_before: datetime) -> None:
+        """Count one more failure; counts whose last failure is older than `forget_before`
+        start again (and such rows of other keys are dropped)."""
+        self.session.execute(
+            delete(LoginFailureRow).where(
+                LoginFailureRow.last_failure_at < forget_before, LoginFailureRow.key != key
+            )
+        )
         row = self.session.get(LoginFailureRow, key)
         if row is None:
             self.session.add(LoginFailureRow(key=key, failures=1, last_failure_at=at))
+        elif row.last_failure_at < forget_before:
+            row.failures, row.last_failure_at = 1, at
         else:
             row.failures, row.last_failure_at = row.failures + 1, at
 

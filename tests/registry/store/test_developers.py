@@ -101,7 +101,9 @@ def test_a_known_address_gets_a_notice_not_a_second_account(
     dev.log_in(EMAIL, PASSWORD, HOME)  # the password did not change
 
 
-def test_back_off_is_per_account_and_address(dev: DeveloperService, store: Store) -> None:
+def test_back_off_is_per_account_and_address(
+    dev: DeveloperService, store: Store, clock: FakeClock
+) -> None:
     verified(dev, store)
     for _ in range(5):
         with pytest.raises(NotAuthenticated):
@@ -110,6 +112,8 @@ def test_back_off_is_per_account_and_address(dev: DeveloperService, store: Store
         dev.log_in(EMAIL, PASSWORD, AWAY)
     assert int(waiting.value.params["seconds"]) >= 1
     assert dev.log_in(EMAIL, PASSWORD, HOME)  # the stranger did not lock the owner out
+    clock.advance(hours=1, seconds=1)
+    assert dev.log_in(EMAIL, PASSWORD, AWAY)  # an hour without failures forgets the count
     with pytest.raises(Throttled):  # an unknown account backs off the same way
         for _ in range(6):
             try:
