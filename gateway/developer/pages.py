@@ -489,8 +489,10 @@ def _home(pages: Pages) -> Handler:
             (t("確認日時", "Verified"), jst(developer.verified_at)),
             (
                 t("利用規約", "Terms of use"),
-                f"{esc(developer.terms_version)} "
-                f"({t('同意', 'accepted')} {jst(developer.terms_accepted_at)})",
+                t("版 ", "version ")
+                + esc(developer.terms_version)
+                + t("・同意日時 ", ", accepted ")
+                + jst(developer.terms_accepted_at),
             ),
             (t("登録日時", "Signed up"), jst(developer.created_at)),
         ]

@@ -242,3 +242,12 @@ def test_no_secret_reaches_the_log(gateway: Gateway, developer: Developer) -> No
     for secret in (PASSWORD, "wrong password!", str(created["client_secret"]), str(session)):
         assert secret not in log
     assert all(link_token(m) not in log for m in verify_mail)
+
+
+def test_the_apis_are_described(gateway: Gateway) -> None:
+    developer_doc = gateway.http.get("/developer/v1/openapi.json").json()
+    assert {"/accounts", "/sessions", "/apps", "/apps/{client_id}/access-requests"} <= set(
+        developer_doc["paths"]
+    )
+    admin_doc = gateway.http.get("/admin/v1/openapi.json").json()
+    assert {"/access-requests", "/apps/{client_id}/disable"} <= set(admin_doc["paths"])
