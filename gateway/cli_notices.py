@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -13,6 +13,7 @@ from gateway.cli import Fmt, group, registry
 from gateway.cli_output import OutputFormat
 from registry.notices.events import jst
 from registry.notices.models import DeliveryState
+from registry.notices.worker import RoundResult
 from registry.principal import cli_operator
 
 ClientId = Annotated[str, typer.Argument(help="the app's client id")]
@@ -58,19 +59,19 @@ def notices_retry(
 
 
 def notices_deliver(
-    once: Annotated[bool, typer.Option("--once", help="one round, then exit (for cron)")] = False,
+    once: Annotated[bool, typer.Option("--once", help="required: one round, then exit (for cron)")],
     fmt: Fmt = OutputFormat.TEXT,
 ) -> None:
-    """Deliver due notices and run the scheduled ones (reminders, retirement, reports)."""
-    if not once:
-        raise typer.BadParameter("only --once is supported here; `tsunagu serve` runs the worker")
+    """Deliver due notices and run the scheduled duties (reminders, retirement, reports) once;
+    `tsunagu serve` runs the same worker continuously."""
+    del once  # the only mode; the flag says so on the command line (and in cron tables)
     with registry() as svc:
         result = asyncio.run(_deliver_once(NoticeDelivery(svc)))
     data = {"sent": result.sent, "retrying": result.retrying, "failed": result.failed}
     out.emit(fmt, data, out.mapping_lines(data))
 
 
-async def _deliver_once(delivery: NoticeDelivery) -> Any:
+async def _deliver_once(delivery: NoticeDelivery) -> RoundResult:
     try:
         return await delivery.once()
     finally:

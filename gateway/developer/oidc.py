@@ -77,7 +77,8 @@ class OidcClient:
             raise ValueError("OpenID Connect is not configured")
         self.issuer = settings.oidc_issuer.rstrip("/")
         self.client_id = settings.oidc_client_id
-        self.client_secret = settings.oidc_client_secret or ""
+        secret = settings.oidc_client_secret
+        self.client_secret = secret.get_secret_value() if secret is not None else ""
         self.name = settings.oidc_name
         self.redirect_uri = urls.account_url(settings.public_url, "oidc/callback")
         self._metadata: dict[str, Any] | None = None

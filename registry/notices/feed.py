@@ -15,7 +15,7 @@ from feedgen.feed import FeedGenerator
 
 from registry import urls
 from registry.models import ApiVersionView, ChangeLogEntry
-from registry.notices.events import event_kind, jst, version_target
+from registry.notices.events import EventKind, event_kind, jst, version_target
 
 EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)  # a feed without entries still needs one
 TAG_DATE = "2026"  # the year the tag authority was first used; fixed forever (RFC 4151 §2.1)
@@ -43,19 +43,26 @@ def atom_feed(
     feed.language("ja")
     feed.author({"name": "Tsunagu"})
     feed.generator("Tsunagu")
-    shown = [(e, versions.get(version_target(e.target) or ("", ""))) for e in entries]
-    listed = [(e, v) for e, v in shown if v is not None and event_kind(e.action) is not None]
+    listed = []
+    for entry in entries:
+        view = versions.get(version_target(entry.target) or ("", ""))
+        kind = event_kind(entry.action)
+        if view is not None and kind is not None:
+            listed.append((entry, view, kind))
     feed.updated(listed[0][0].at if listed else EMPTY_FEED_UPDATED)
-    for entry, view in listed:
-        _add(feed, public_url, entry, view)
+    for entry, view, kind in listed:
+        _add(feed, public_url, entry, view, kind)
     data: bytes = feed.atom_str(pretty=True)
     return data
 
 
-def _add(feed: FeedGenerator, public_url: str, entry: ChangeLogEntry, view: ApiVersionView) -> None:
-    kind = event_kind(entry.action)
-    if kind is None:  # filtered out by the caller already
-        return
+def _add(
+    feed: FeedGenerator,
+    public_url: str,
+    entry: ChangeLogEntry,
+    view: ApiVersionView,
+    kind: EventKind,
+) -> None:
     api = f"{view.title or view.slug} {view.version}"
     item = feed.add_entry(order="append")
     item.id(tag(public_url, f"change/{entry.id}"))

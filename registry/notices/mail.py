@@ -15,6 +15,14 @@ from registry.notices.facts import ChangeFacts
 from registry.notices.models import Caller
 
 SHOWN_ELSEWHERE = frozenset({"sunset", "successor", "note"})  # printed from the version itself
+DETAIL_LABELS = {  # known change-log detail keys; others are printed under their own name
+    "previous_sunset": ("以前の提供終了日", "Previous sunset"),
+    "days": ("提供終了までの日数", "Days to the sunset"),
+    "from": ("以前の状態", "Previous state"),
+    "start": ("開始", "Start"),
+    "end": ("終了", "End"),
+    "minutes": ("時間（分）", "Minutes"),
+}
 FOOTER_JA = "このメールは Tsunagu から自動送信されています。返信はできません。"
 FOOTER_EN = "This message was sent automatically by Tsunagu; replies are not read."
 
@@ -52,7 +60,7 @@ def change_body(facts: ChangeFacts, recipient: str, apps: Sequence[Caller]) -> s
         f"API: {facts.title}（{facts.slug}）",
         f"バージョン: {facts.version}（状態: {facts.state}）",
         *_version_lines(facts, "ja"),
-        *_detail_lines(facts.detail),
+        *_detail_lines(facts.detail, "ja"),
         f"日時: {jst(facts.at)}",
         "",
         "対象となるあなたのアプリ:",
@@ -71,7 +79,7 @@ def change_body(facts: ChangeFacts, recipient: str, apps: Sequence[Caller]) -> s
         f"API: {facts.title} ({facts.slug})",
         f"Version: {facts.version} (state: {facts.state})",
         *_version_lines(facts, "en"),
-        *_detail_lines(facts.detail),
+        *_detail_lines(facts.detail, "en"),
         f"When: {jst(facts.at)}",
         "",
         "Your apps concerned:",
@@ -99,10 +107,16 @@ def _version_lines(facts: ChangeFacts, language: str) -> list[str]:
     return lines
 
 
-def _detail_lines(detail: Mapping[str, Any]) -> list[str]:
-    """The entry's other facts as `key: value` (a brownout's start and length, a reminder's
-    days, …), so an action this module does not know is still told in full."""
-    return [f"{key}: {value}" for key, value in detail.items() if key not in SHOWN_ELSEWHERE]
+def _detail_lines(detail: Mapping[str, Any], language: str) -> list[str]:
+    """The entry's other facts (a brownout's start and length, a reminder's days, …), so an
+    action this module does not know is still told in full."""
+    lines = []
+    for key, value in detail.items():
+        if key in SHOWN_ELSEWHERE or value is None:
+            continue
+        ja, en = DETAIL_LABELS.get(key, (key, key))
+        lines.append(f"{ja if language == 'ja' else en}: {value}")
+    return lines
 
 
 def _app_line(app: Caller, last_label: str, no_calls: str) -> str:

@@ -60,14 +60,16 @@ class ScheduledNotices:
         due = [d for d in REMINDER_DAYS if deprecated < sunset - timedelta(days=d) <= now]
         if not due:
             return
-        days, day = min(due), sunset_day(sunset).isoformat()
+        detail = {"days": min(due), "sunset": sunset_day(sunset).isoformat()}
         target = f"{view.slug}/{view.version}"
-        with self._service.store.write() as unit:
-            sent = unit.changes_of(target, "api.reminder")
-            if any(e.detail.get("days") == days and e.detail.get("sunset") == day for e in sent):
+        with self._service.store.read() as unit:  # the common case, every round: already sent
+            if _reminded(unit, target, detail):
                 return
-            detail = {"days": days, "sunset": day}
-            unit.record_change(now, SCHEDULER.subject, "api.reminder", target, detail, routes=False)
+        with self._service.store.write() as unit:
+            if not _reminded(unit, target, detail):  # another instance may have just written it
+                unit.record_change(
+                    now, SCHEDULER.subject, "api.reminder", target, detail, routes=False
+                )
 
     def _report(self, view: ApiVersionView, now: datetime) -> None:
         """Yesterday's launch-watch report (Japan calendar day) to the provider's contact."""
@@ -80,7 +82,10 @@ class ScheduledNotices:
         if published is None or not (published < end and start < published + watch):
             return
         key = f"launch-watch:{view.slug}/{view.version}:{day.isoformat()}"
-        with self._service.store.write() as unit:
+        with self._service.store.read() as unit:  # the common case, every round: already sent
+            if unit.has_delivery(key):
+                return
+        with self._service.store.outbox() as unit:  # an outbox row, not a registry change
             provider = unit.provider(view.provider_id)
             if provider is None or "@" not in provider.contact or unit.has_delivery(key):
                 return
@@ -110,6 +115,11 @@ class ScheduledNotices:
             defaults=Objectives(settings.slo_availability_percent, settings.slo_latency_p95_ms),
             launch_watch_days=settings.launch_watch_days,
         )
+
+
+def _reminded(unit: Unit, target: str, detail: dict[str, object]) -> bool:
+    """Whether this reminder (days before this sunset) is already in the change log."""
+    return any(dict(entry.detail) == detail for entry in unit.changes_of(target, "api.reminder"))
 
 
 def _midnight(day: date) -> datetime:

@@ -19,6 +19,7 @@ from registry.clock import Clock, utc_now
 from registry.errors import InvalidInput
 from registry.notices.models import Delivery
 from registry.notices.sending import DeliveryError
+from registry.problems import Text
 
 SCHEMES = {
     "smtp": (False, False, 25),
@@ -43,11 +44,12 @@ def parse_smtp_url(url: str) -> SmtpTarget:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise _bad(str(exc)) from exc
+        raise _bad(Text(f"形式が不正です（{exc}）", f"malformed ({exc})")) from exc
     if parts.scheme not in SCHEMES:
-        raise _bad("use smtp://, smtp+starttls:// or smtps://")
+        schemes = "smtp://, smtp+starttls://, smtps://"
+        raise _bad(Text(f"{schemes} のいずれかを使ってください", f"use {schemes}"))
     if not parts.hostname:
-        raise _bad("it has no host")
+        raise _bad(Text("ホストがありません", "it has no host"))
     use_tls, start_tls, default_port = SCHEMES[parts.scheme]
     return SmtpTarget(
         host=parts.hostname,
@@ -59,7 +61,7 @@ def parse_smtp_url(url: str) -> SmtpTarget:
     )
 
 
-def _bad(reason: str) -> InvalidInput:
+def _bad(reason: Text) -> InvalidInput:
     return InvalidInput("invalid-setting", name="TSUNAGU_SMTP_URL", reason=reason)
 
 

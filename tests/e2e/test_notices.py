@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -147,14 +148,7 @@ def test_deprecation_reaches_the_caller_by_mail_and_signed_webhook_and_nobody_el
 def test_an_smtp_outage_delays_a_notice_and_it_arrives_once(tmp_path: Path) -> None:
     box = Mailbox(port=free_port())  # not listening yet: the SMTP server is down
     env = base_env(tmp_path, box.url)
-    store = open_store(Settings(database_url=env["TSUNAGU_DATABASE_URL"]))
-    try:
-        with store.write() as unit:
-            delivery_id = unit.enqueue_mail(
-                to="a@example.jp", subject="停止テスト", body="本文", kind="test", key="outage"
-            )
-    finally:
-        store.dispose()
+    delivery_id = enqueue(env, "outage")
     with serve(env, tmp_path):
 
         def attempted_twice() -> bool:
@@ -174,14 +168,7 @@ def test_a_worker_killed_mid_send_re_sends_at_most_once_with_the_same_message_id
 ) -> None:
     with smtp_server() as mailbox:
         env = {**base_env(tmp_path, mailbox.url), "TSUNAGU_NOTICE_CLAIM_SECONDS": "1"}
-        store = open_store(Settings(database_url=env["TSUNAGU_DATABASE_URL"]))
-        try:
-            with store.write() as unit:
-                delivery_id = unit.enqueue_mail(
-                    to="a@example.jp", subject="クラッシュ", body="本文", kind="test", key="crash"
-                )
-        finally:
-            store.dispose()
+        delivery_id = enqueue(env, "crash")
         mailbox.hold_data()  # the server takes the message and does not answer
         worker = subprocess.Popen(
             [TSUNAGU, "notices", "deliver", "--once"],
@@ -206,6 +193,47 @@ def test_a_worker_killed_mid_send_re_sends_at_most_once_with_the_same_message_id
         cli(env, "notices", "deliver", "--once")  # nothing left: no third copy
     ids = [m["Message-ID"] for m in mailbox.received()]
     assert ids == [f"<{delivery_id}@gw.example.jp>"] * 2  # the original and one re-send
+
+
+def test_a_worker_killed_between_claim_and_send_sends_it_once_later(tmp_path: Path) -> None:
+    """The SMTP port accepts connections but never greets: the worker has claimed the notice
+    and waits before sending anything when it is killed."""
+    box = Mailbox(port=free_port())
+    env = {**base_env(tmp_path, box.url), "TSUNAGU_NOTICE_CLAIM_SECONDS": "1"}
+    delivery_id = enqueue(env, "claimed")
+    with socket.create_server(("127.0.0.1", box.port)):  # listens, never accepts
+        worker = subprocess.Popen(
+            [TSUNAGU, "notices", "deliver", "--once"],
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            wait_for(lambda: notices(env)[0]["state"] == "sending", "the claim", 60)
+        finally:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+    with smtp_server(box) as mailbox:
+
+        def delivered() -> bool:
+            cli(env, "notices", "deliver", "--once")
+            return notices(env)[0]["state"] == "sent"
+
+        wait_for(delivered, "the expired claim to be delivered", 60)
+    assert [m["Message-ID"] for m in mailbox.received()] == [f"<{delivery_id}@gw.example.jp>"]
+
+
+def enqueue(env: dict[str, str], key: str) -> str:
+    """One e-mail in the outbox, as another part of the registry would write it."""
+    store = open_store(Settings(database_url=env["TSUNAGU_DATABASE_URL"]))
+    try:
+        with store.write() as unit:
+            return unit.enqueue_mail(
+                to="a@example.jp", subject="テスト", body="本文", kind="test", key=key
+            )
+    finally:
+        store.dispose()
 
 
 def test_the_launch_watch_report_arrives_by_mail(tmp_path: Path) -> None:

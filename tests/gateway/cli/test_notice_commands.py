@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from gateway.cli import build_cli
 from registry.models import UsageRow
 from registry.store import open_store
 from tests.gateway.cli.helpers import Cli, one_error_line
@@ -78,3 +81,10 @@ def test_deprecate_again_moves_the_sunset_later_only(
     assert one_error_line(earlier).endswith("（sunset-earlier）")
     kinds = [n["kind"] for n in cli.json("notices", "list")]
     assert kinds == ["api.version.sunset_moved", "api.version.deprecated"]
+
+
+def test_serve_refuses_a_bad_smtp_url_in_one_line(sqlite_url: str) -> None:
+    env = {"TSUNAGU_DATABASE_URL": sqlite_url, "TSUNAGU_SMTP_URL": "http://mail.example.jp"}
+    result = CliRunner().invoke(build_cli(), ["serve", "--port", "1"], env=env)
+    assert result.exit_code == 2
+    assert one_error_line(result).endswith("（invalid-setting）")

@@ -119,13 +119,15 @@ def test_a_change_log_action_it_does_not_know_is_told_generically(world: World) 
     """The brownout announcement is written by another part of the registry as a plain
     change-log entry; its notice and its detail need no code here."""
     world.call(world.caller)
-    detail = {"start": "2027-01-10T10:00:00+09:00", "minutes": 30}
+    detail = {"start": "2027-01-10T10:00:00+09:00", "minutes": 30, "reason": "移行の確認"}
     with world.store.write() as unit:
         unit.record_change(world.clock(), "cli:operator", "brownout", "libraries/v1", detail)
     sent = mails(world)
     assert [d["kind"] for d in sent] == ["api.version.brownout_scheduled"]
-    assert "start: 2027-01-10T10:00:00+09:00" in str(sent[0]["body"])
-    assert "minutes: 30" in str(sent[0]["body"])
+    body = str(sent[0]["body"])
+    assert "開始: 2027-01-10T10:00:00+09:00" in body and "Start: 2027-01-10T10:00:00+09:00" in body
+    assert "時間（分）: 30" in body and "Minutes: 30" in body
+    assert "reason: 移行の確認" in body  # a key without a label: under its own name
 
 
 def test_enqueue_mail_is_idempotent_by_key(world: World) -> None:
