@@ -83,6 +83,13 @@ def _cards(lang: Lang) -> str:
             "To a first call",
         ),
         (
+            "account/index.md",
+            "開発者登録・アプリ",
+            "Sign up and apps",
+            "認証情報をその場で発行",
+            "Get credentials at once",
+        ),
+        (
             "tokens.md",
             "アクセストークン",
             "Access tokens",
@@ -90,13 +97,6 @@ def _cards(lang: Lang) -> str:
             "How authentication works",
         ),
         ("errors.md", "エラー一覧", "Errors", "エラーコードと対処", "Codes and what to do"),
-        (
-            "account/index.md",
-            "開発者登録・アプリ",
-            "Sign up and apps",
-            "認証情報をその場で発行",
-            "Get credentials at once",
-        ),
         ("rate-limits.md", "利用回数の上限", "Rate limits", "429 と待ち時間", "429 and waiting"),
     ]
     lines = ['<div class="grid cards" markdown>', ""]
