@@ -159,6 +159,8 @@ class DeveloperSettings(BaseModel):
 
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     secret_overlap_hours: int = Field(default=24, ge=0, le=24 * 30)
+    # sign-ups and reset requests per client address before each must wait (argon2, mails)
+    account_requests_per_hour: int = Field(default=10, ge=1, le=100_000)
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: SecretStr | None = None

@@ -6,7 +6,8 @@ Endpoints are sync: FastAPI runs them in its thread pool, where argon2 and the s
 calls belong. (No `from __future__ import annotations`: FastAPI resolves the local aliases.)
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response, status
@@ -58,6 +59,16 @@ def build_developer_api(
     return app
 
 
+@contextmanager
+def retry_after() -> Iterator[None]:
+    """A back-off refusal answers 429 with `Retry-After` (RFC 9110 §10.2.3)."""
+    try:
+        yield
+    except Throttled as exc:
+        seconds = str(exc.params.get("seconds", 1))
+        raise Refusal(exc.code, headers={"Retry-After": seconds}, **exc.params) from None
+
+
 def _csrf_guard(cookies: CookiePolicy) -> Callable[[Request], None]:
     def guard(request: Request) -> None:
         cookies.check(request, None)
@@ -86,9 +97,10 @@ def _account_routes(service: DeveloperService, cookies: CookiePolicy) -> APIRout
         return CsrfOut(csrf_token=cookies.csrf_for(request, response))
 
     @router.post("/accounts", status_code=status.HTTP_202_ACCEPTED)
-    def sign_up(body: SignUpIn) -> Accepted:
+    def sign_up(request: Request, body: SignUpIn) -> Accepted:
         """Sign up; the same answer whether or not the address is registered (see the mail)."""
-        service.sign_up(body.email, body.password, body.accept_terms)
+        with retry_after():
+            service.sign_up(body.email, body.password, body.accept_terms, client_address(request))
         return CHECK_MAIL
 
     @router.post("/accounts/verify", status_code=status.HTTP_204_NO_CONTENT)
@@ -98,11 +110,8 @@ def _account_routes(service: DeveloperService, cookies: CookiePolicy) -> APIRout
     @router.post("/sessions", status_code=status.HTTP_204_NO_CONTENT)
     def log_in(request: Request, response: Response, body: LogInIn) -> None:
         """Log in: a new session cookie (never one the caller brought) and a new CSRF token."""
-        try:
+        with retry_after():
             token = service.log_in(body.email, body.password, client_address(request))
-        except Throttled as exc:
-            seconds = str(exc.params.get("seconds", 1))
-            raise Refusal(exc.code, headers={"Retry-After": seconds}, **exc.params) from None
         old = session_token(request)
         if old:
             service.log_out(old)
@@ -118,9 +127,10 @@ def _account_routes(service: DeveloperService, cookies: CookiePolicy) -> APIRout
         cookies.new_csrf(response)
 
     @router.post("/password-resets", status_code=status.HTTP_202_ACCEPTED)
-    def request_reset(body: ResetIn) -> Accepted:
+    def request_reset(request: Request, body: ResetIn) -> Accepted:
         """Mail a reset link; the same answer whether or not the address is registered."""
-        service.request_reset(body.email)
+        with retry_after():
+            service.request_reset(body.email, client_address(request))
         return CHECK_MAIL
 
     @router.post("/password-resets/confirm", status_code=status.HTTP_204_NO_CONTENT)

@@ -61,7 +61,13 @@ def _signup(pages: Pages) -> Handler:
             errors = sign_up_errors(values["email"], password, terms)
             if not errors:
                 try:
-                    await asyncio.to_thread(pages.service.sign_up, values["email"], password, terms)
+                    await asyncio.to_thread(
+                        pages.service.sign_up,
+                        values["email"],
+                        password,
+                        terms,
+                        client_address(request),
+                    )
                 except RegistryError as exc:
                     errors.add(exc)
                 else:
@@ -258,7 +264,9 @@ def _reset(pages: Pages) -> Handler:
         title = t("パスワードの再設定", "Reset the password")
         if request.method == "POST":
             form = await pages.checked_form(request)
-            await asyncio.to_thread(pages.service.request_reset, form.get("email", ""))
+            await asyncio.to_thread(
+                pages.service.request_reset, form.get("email", ""), client_address(request)
+            )
             return pages.render(request, title, pages.nav(None) + _check_mail(pages))
         inner = field_html(
             "email",

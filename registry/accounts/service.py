@@ -35,6 +35,7 @@ from registry.models import (
     VersionState,
 )
 from registry.notices.models import Delivery
+from registry.problems import Text
 from registry.settings import Settings
 from registry.store import Store, Unit
 
@@ -70,14 +71,18 @@ class DeveloperService:
         self.clock = clock
 
     # accounts -----------------------------------------------------------------------------------
-    def sign_up(self, email: str, password: str, accepted_terms: bool) -> None:
+    def sign_up(
+        self, email: str, password: str, accepted_terms: bool, client: str | None = None
+    ) -> None:
         """Create an unverified account and mail its link; a known address gets a notice
-        instead (or a fresh link while it is unverified). The caller sees no difference."""
+        instead (or a fresh link while it is unverified). The caller sees no difference.
+        `client` (the caller's network address) is slowed down after many requests."""
         address = normalise_email(email)
         check_password(password)
         if not accepted_terms:
             raise InvalidInput("terms-not-accepted", version=TERMS_VERSION)
         now = self.clock()
+        self._pace("sign-up", client, now)
         with self.store.read() as unit:
             known = unit.developer_by_email(address)
         if known is not None:
@@ -97,6 +102,20 @@ class DeveloperService:
                 return  # a concurrent sign-up of the same address won; it sent the mail
             unit.add_developer(developer, hashed)
             self._send_verification(unit, developer, now)
+
+    def _pace(self, kind: str, client: str | None, now: datetime) -> None:
+        """Count a sign-up or reset request from `client`; refuse it while it must wait."""
+        if client is None:
+            return
+        with self.store.write() as unit:
+            free = self.settings.account_requests_per_hour
+            wait = throttle.request_wait(unit, kind, client, now, free)
+            if not wait:
+                throttle.record_request(unit, kind, client, now)
+        if wait:
+            per_hour = self.settings.account_requests_per_hour
+            limit = Text(f"1 時間に {per_hour} 回", f"{per_hour} an hour")
+            raise Throttled("too-many-requests", limit=limit, seconds=wait)
 
     def _mail_known(self, known: DeveloperView, now: datetime) -> None:
         with self.store.write() as unit:
@@ -186,13 +205,14 @@ class DeveloperService:
         with self.store.write() as unit:
             unit.end_session(secrets.hash_secret(session))
 
-    def request_reset(self, email: str) -> None:
+    def request_reset(self, email: str, client: str | None = None) -> None:
         """Mail a reset link if the address has an account; the same answer either way."""
+        now = self.clock()
+        self._pace("reset", client, now)
         try:
             address = normalise_email(email)
         except InvalidInput:
             return
-        now = self.clock()
         with self.store.write() as unit:
             known = unit.developer_by_email(address)
             if known is not None:

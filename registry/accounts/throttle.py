@@ -57,3 +57,19 @@ def _wait(entry: tuple[int, datetime] | None, free: int, now: datetime) -> int:
     delay = min(timedelta(seconds=2 ** min(failures - free, 20)), MAX_WAIT)
     remaining = (last + delay - now).total_seconds()
     return max(0, int(remaining + 0.999))
+
+
+def request_wait(unit: Unit, kind: str, address: str, now: datetime, free: int) -> int:
+    """Seconds before another `kind` request (sign-up, reset) from this address (0: go).
+    These cost an argon2 hash or a mail each: `free` of them within an hour pass, then each
+    waits twice as long as the one before."""
+    key = _request_key(kind, address)
+    return _wait(unit.login_failures((key,)).get(key), free, now)
+
+
+def record_request(unit: Unit, kind: str, address: str, now: datetime) -> None:
+    unit.add_login_failure(_request_key(kind, address), now, now - FORGET_AFTER)
+
+
+def _request_key(kind: str, address: str) -> str:
+    return f"{kind}:" + hashlib.sha256(address.encode()).hexdigest()

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.e2e.harness import cli, cli_json
-from tests.security.conftest import Gateway
+from tests.e2e.harness import cli, cli_json, serve
+from tests.security.conftest import Gateway, Seeded
 from tests.security.developer_client import PASSWORD, Developer, link_token, mails_to
 from tests.security.stack import Client, token
 
@@ -20,6 +20,18 @@ pytestmark = pytest.mark.xdist_group("security-developer")
 SANDBOX = "/sandbox/secapi/v3/corporations"
 PRODUCTION = "/api/secapi/v3/corporations"
 REFRESH_DEADLINE = 10.0  # bounded wait for the next snapshot (poll 0.2 s in these tests)
+
+
+@pytest.fixture(scope="module")
+def gateway(seeded: Seeded, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    """This module's server: every test signs up from the same loopback address, so the
+    per-address pacing of sign-ups is raised (its default is tested in the registry tests)."""
+    env = {**seeded.env, "TSUNAGU_ACCOUNT_REQUESTS_PER_HOUR": "1000"}
+    with (
+        serve(env, tmp_path_factory.mktemp("serve")) as server,
+        httpx.Client(base_url=server.base_url, timeout=10) as http,
+    ):
+        yield Gateway(server, http, seeded)
 
 
 @pytest.fixture

@@ -202,3 +202,18 @@ def test_disable_and_deletion_reach_the_snapshot(
         assert unit.deliveries(None, 1000) == []
         app = unit.app(second.client_id)
     assert app is not None and app.owner == "deleted-account" and app.developer_id is None
+
+
+def test_sign_ups_and_resets_are_paced_per_address(
+    dev: DeveloperService, settings: Settings
+) -> None:
+    for n in range(settings.account_requests_per_hour):
+        dev.sign_up(f"n{n}@example.jp", PASSWORD, True, AWAY)
+    with pytest.raises(Throttled) as waiting:
+        dev.sign_up("one-more@example.jp", PASSWORD, True, AWAY)
+    assert waiting.value.code == "too-many-requests"
+    dev.sign_up("one-more@example.jp", PASSWORD, True, HOME)  # another address goes on
+    for _ in range(settings.account_requests_per_hour):
+        dev.request_reset("n0@example.jp", AWAY)
+    with pytest.raises(Throttled):
+        dev.request_reset("n0@example.jp", AWAY)
