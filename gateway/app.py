@@ -15,6 +15,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
@@ -26,6 +27,12 @@ from gateway.background.notices import NoticeDelivery, NoticeWorkerService
 from gateway.background.services import nothing
 from gateway.body_cap import BodyCap, bearer_required
 from gateway.compiled_routes import CompiledRoutes
+from gateway.developer.admin_routes import access_admin_router
+from gateway.developer.api import build_developer_api
+from gateway.developer.layout import Layout
+from gateway.developer.oidc import OidcClient
+from gateway.developer.pages import build_account_pages
+from gateway.developer.web import CookiePolicy
 from gateway.feeds import feeds_router
 from gateway.invalidation import Invalidation, build_invalidation
 from gateway.invalidation.local import WakingRevocations, wake_after_writes
@@ -68,6 +75,10 @@ from gateway.site.files import PortalSite, api_catalog_router
 from gateway.site.rebuilder import PortalMetrics, PortalRebuilder
 from gateway.snapshots import SnapshotHolder, SnapshotRefresher
 from portal.catalogue import latest_change_id
+from portal.wording import LANGS
+from registry import urls
+from registry.accounts.access import AccessService
+from registry.accounts.service import DeveloperService
 from registry.clock import utc_now
 from registry.models import Snapshot
 from registry.secrets import hash_secret, verify_secret
@@ -271,6 +282,8 @@ def _platform(runtime: Runtime) -> FastAPI:
     admin = build_admin_app(
         service, principal_from_bearer(verifier), public_url=settings.public_url
     )
+    access = AccessService(runtime.store, settings)
+    admin.include_router(access_admin_router(access, principal_from_bearer(verifier)))
     gated_admin = BodyCap(
         wake_after_writes(admin, wake),
         runtime.problems,
@@ -282,11 +295,39 @@ def _platform(runtime: Runtime) -> FastAPI:
         readiness=_readiness(runtime, settings),
         metrics=None if runtime.metrics_listener else runtime.metrics_endpoint,
         routers=(oauth, api_catalog_router(runtime.site), feeds_router(service)),
-        mounts=(("/admin/v1", gated_admin), ("/portal", runtime.site)),
+        mounts=(
+            ("/admin/v1", gated_admin),
+            *_developer_mounts(runtime, wake),
+            ("/portal", runtime.site),
+        ),
     )
     install_limiter(platform, limiter, runtime.problems)
     platform.router.lifespan_context = _lifespan(runtime)
     return platform
+
+
+def _developer_mounts(runtime: Runtime, wake: Callable[[], None]) -> list[tuple[str, Any]]:
+    """Self-service (ADR 0024): the `/developer/v1` API and the account pages, which sit in
+    the portal's URL space (and frame) in both languages, ahead of the static site."""
+    settings, problems = runtime.settings, runtime.problems
+    developers = DeveloperService(runtime.store, settings)
+    cookies = CookiePolicy.from_public_url(settings.public_url, settings.session_hours)
+    layout = Layout(runtime.site)
+    oidc = OidcClient(settings) if settings.oidc_issuer and settings.oidc_client_id else None
+    api = build_developer_api(developers, cookies, problems)
+    return [
+        ("/developer/v1", wake_after_writes(api, wake)),
+        *(
+            (
+                urls.account_path("", lang).rstrip("/"),
+                wake_after_writes(
+                    build_account_pages(developers, cookies, layout, lang, problems, oidc=oidc),
+                    wake,
+                ),
+            )
+            for lang in LANGS
+        ),
+    ]
 
 
 def _lifespan(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:

@@ -289,6 +289,9 @@ def build_cli() -> typer.Typer:
 
     cli_notices.register(root, apps)
     root.add_typer(apps, name="app")
+    from gateway import cli_access  # cli_access imports this module
+
+    cli_access.register(root, apps)
     cli_serve.register(root)
     cli_portal.register(root)
     from gateway.cli_status import status  # cli_status imports this module

@@ -14,7 +14,7 @@ from portal.catalogue import ApiEntry, Catalogue
 from portal.content.guides import GUIDES, render_guide
 from portal.machine import api_catalog, dcat_catalogue
 from portal.openapi_export import public_document
-from portal.pages import api_page, catalogue_page, errors_page, standards_page
+from portal.pages import account_page, api_page, catalogue_page, errors_page, standards_page
 from portal.wording import LANGS, Lang
 from registry import urls
 from registry.models import VersionState
@@ -49,6 +49,7 @@ def write_sources(catalogue: Catalogue, docs: Path) -> None:
         _write(docs / _name("index", lang), catalogue_page.render(catalogue, lang))
         _write(docs / _name("errors", lang), errors_page.render(errors_url, lang))
         _write(docs / _name("standards", lang), standards_page.render(lang))
+        _write(docs / "account" / _name("index", lang), account_page.render(lang))
         for guide in GUIDES:
             _write(docs / _name(guide.stem, lang), render_guide(guide, catalogue, lang))
         for entry in catalogue.entries:
@@ -101,6 +102,7 @@ def nav(catalogue: Catalogue) -> list[Any]:
             ]
             + [{"エラー一覧": "errors.md"}, {"API 設計標準": "standards.md"}]
         },
+        {account_page.TITLE["ja"]: "account/index.md"},
     ]
 
 
@@ -112,6 +114,7 @@ def version_label(entry: ApiEntry, lang: Lang) -> str:
 def nav_translations(catalogue: Catalogue) -> dict[str, str]:
     names = {"API カタログ": "API catalogue", "ガイド": "Guides", "エラー一覧": "Errors"}
     names["API 設計標準"] = "API standards"
+    names[account_page.TITLE["ja"]] = account_page.TITLE["en"]
     names.update({g.title_ja: g.title_en for g in GUIDES})
     names.update({version_label(e, "ja"): version_label(e, "en") for e in catalogue.entries})
     return names

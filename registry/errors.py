@@ -95,3 +95,11 @@ class ItemizedRefusal(Refused):
         super().__init__(code, **params)
         self.lines = tuple(lines)
         self.members = MappingProxyType(dict(members))
+
+
+class NotAuthenticated(RegistryError):
+    """The credentials given (an e-mail address and password) are not accepted."""
+
+
+class Throttled(RegistryError):
+    """Too many attempts: the caller must wait (the code's parameters say how long)."""

@@ -170,6 +170,21 @@ class AppView(Frozen):
     secret_hash: str
     created_at: datetime
     disabled: bool = False
+    developer_id: str | None = None  # the self-service account that owns it, if any
+    previous_secret_hash: str | None = None  # still accepted until previous_secret_until
+    previous_secret_until: datetime | None = None
+    deleted_at: datetime | None = None
+
+    def secret_hashes(self, now: datetime) -> tuple[str, ...]:
+        """The hashes a presented secret may match now: the current one, and the one it
+        replaced while the rotation's overlap lasts."""
+        if (
+            self.previous_secret_hash
+            and self.previous_secret_until
+            and now < (self.previous_secret_until)
+        ):
+            return (self.secret_hash, self.previous_secret_hash)
+        return (self.secret_hash,)
 
 
 class SigningKeyView(Frozen):
@@ -203,6 +218,7 @@ class Snapshot(Frozen):
     signing_keys: tuple[SigningKeyView, ...] = ()
     api_keys: Mapping[str, ApiKeyView] = Field(default_factory=dict)
     revoked_jtis: frozenset[str] = frozenset()
+    disabled_clients: frozenset[str] = frozenset()  # their tokens stop at once (app disable)
     loaded_at: datetime
 
     def route(self, slug: str, version: str) -> RouteEntry | None:
@@ -275,3 +291,43 @@ class ConsumerRow(Frozen):
 def sunset_instant(day: date) -> datetime:
     """A sunset date means 00:00 Japan time (+09:00) on that date (CONTRACT.md)."""
     return datetime.combine(day, time(0, 0), tzinfo=JAPAN)
+
+
+class DeveloperView(Frozen):
+    """A self-service developer account (no password hash: see `Unit.password_hash`)."""
+
+    id: str
+    email: str
+    terms_version: str
+    terms_accepted_at: datetime
+    created_at: datetime
+    verified_at: datetime | None = None
+
+
+class AccessState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+
+
+class AccessRequestView(Frozen):
+    """A request for a production app to call one API, and the provider's decision."""
+
+    id: int
+    client_id: str
+    app: str
+    slug: str
+    use_description: str
+    state: AccessState
+    created_at: datetime
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    reason: str | None = None
+
+
+class DailyUsage(Frozen):
+    """One Japan calendar day of one app's calls: all of them and those answered 4xx/5xx."""
+
+    day: date
+    calls: int
+    errors: int

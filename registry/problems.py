@@ -106,6 +106,24 @@ ProblemCode = Literal[
     "sandbox-app-api-key",
     "api-key-needs-api",
     "api-key-not-open-data",
+    # developer self-service
+    "invalid-email",
+    "weak-password",
+    "terms-not-accepted",
+    "login-failed",
+    "login-throttled",
+    "account-not-verified",
+    "invalid-link",
+    "not-logged-in",
+    "csrf-failed",
+    "use-description-needed",
+    "access-request-exists",
+    "access-request-not-found",
+    "access-request-decided",
+    "access-forbidden",
+    "sandbox-app-access",
+    "app-not-yours",
+    "oidc-failed",
     # notices (outbox, webhooks, subscriptions)
     "notice-not-found",
     "sunset-earlier",
@@ -932,6 +950,156 @@ _ENTRIES = (
         (
             "APIキーは公開中のオープンデータAPIだけに使えます：{slugs}",
             "API keys are only for published open-data APIs: {slugs}",
+        ),
+    ),
+    # -- developer self-service ------------------------------------------------------------
+    _k(
+        "invalid-email",
+        400,
+        ("メールアドレスが正しくありません", "Invalid e-mail address"),
+        (
+            "メールアドレスの形式が正しくありません（例：name@example.jp）。",
+            "This is not a valid e-mail address (for example name@example.jp).",
+        ),
+    ),
+    _k(
+        "weak-password",
+        400,
+        ("パスワードが短すぎます", "Password too short"),
+        (
+            "パスワードは {minimum} 文字以上、{maximum} 文字以下にしてください。",
+            "The password must have {minimum} to {maximum} characters.",
+        ),
+    ),
+    _k(
+        "terms-not-accepted",
+        400,
+        ("利用規約への同意が必要です", "Terms of use not accepted"),
+        (
+            "登録には利用規約（版 {version}）への同意が必要です。",
+            "Signing up needs acceptance of the terms of use (version {version}).",
+        ),
+    ),
+    _k(
+        "login-failed",
+        401,
+        ("ログインできません", "Log-in failed"),
+        (
+            "メールアドレスまたはパスワードが正しくありません。",
+            "The e-mail address or the password is not correct.",
+        ),
+    ),
+    _k(
+        "login-throttled",
+        429,
+        ("ログインの試行が多すぎます", "Too many log-in attempts"),
+        (
+            "失敗が続いたため、{seconds} 秒後にもう一度お試しください。"
+            "パスワードを忘れた場合は再設定できます。",
+            "Too many failed attempts: try again in {seconds} seconds, or reset the password.",
+        ),
+    ),
+    _k(
+        "account-not-verified",
+        403,
+        ("メールアドレスが確認されていません", "E-mail address not verified"),
+        (
+            "登録時に送ったメールのリンクからメールアドレスを確認してください。",
+            "Open the link in the e-mail sent at sign-up to verify the address first.",
+        ),
+    ),
+    _k(
+        "invalid-link",
+        400,
+        ("リンクが無効です", "Invalid link"),
+        (
+            "このリンクは使用済みか期限切れです。もう一度手続きしてください。",
+            "This link has been used or has expired; please start again.",
+        ),
+    ),
+    _k(
+        "not-logged-in",
+        401,
+        ("ログインが必要です", "Log-in needed"),
+        ("この操作にはログインが必要です。", "This needs you to be logged in."),
+    ),
+    _k(
+        "csrf-failed",
+        403,
+        ("フォームの確認に失敗しました", "Form check failed"),
+        (
+            "フォームの有効期限が切れたか、別のサイトから送信されました。"
+            "ページを開き直して送信してください。",
+            "The form expired or was sent from another site; reload the page and send it again.",
+        ),
+    ),
+    _k(
+        "use-description-needed",
+        400,
+        ("利用目的の説明が必要です", "Describe the use"),
+        (
+            "利用目的を {minimum} 文字以上 {maximum} 文字以下で書いてください。",
+            "Describe the intended use in {minimum} to {maximum} characters.",
+        ),
+    ),
+    _k(
+        "access-request-exists",
+        409,
+        ("申請済みです", "Already requested"),
+        (
+            "アプリ {client_id} の {api} への申請はすでにあります（{state}）。",
+            "App {client_id} already has a request for {api} ({state}).",
+        ),
+    ),
+    _k(
+        "access-request-not-found",
+        404,
+        ("申請が見つかりません", "Request not found"),
+        ("本番利用の申請 {id} はありません。", "There is no production access request {id}."),
+    ),
+    _k(
+        "access-request-decided",
+        409,
+        ("申請は決定済みです", "Request already decided"),
+        (
+            "申請 {id} はすでに決定されています（{state}）。",
+            "Request {id} has already been decided ({state}).",
+        ),
+    ),
+    _k(
+        "access-forbidden",
+        403,
+        ("この申請を扱う権限がありません", "Not your API's request"),
+        (
+            "申請は対象 API のプロバイダーと運用者だけが扱えます。",
+            "Only the API's provider and operators may decide its requests.",
+        ),
+    ),
+    _k(
+        "sandbox-app-access",
+        409,
+        ("サンドボックス用アプリです", "A sandbox app"),
+        (
+            "アプリ {client_id} はサンドボックス用です。本番利用は本番用アプリで申請してください。",
+            "App {client_id} is a sandbox app; request production access for a production app.",
+        ),
+    ),
+    _k(
+        "app-not-yours",
+        404,
+        ("アプリが見つかりません", "App not found"),
+        (
+            "あなたのアカウントにアプリ {client_id} はありません。",
+            "Your account has no app {client_id}.",
+        ),
+    ),
+    _k(
+        "oidc-failed",
+        401,
+        ("外部の認証でログインできません", "External log-in failed"),
+        (
+            "外部の認証サービスでのログインに失敗しました（{reason}）。もう一度お試しください。",
+            "Logging in through the external provider failed ({reason}); please try again.",
         ),
     ),
     # -- notices -------------------------------------------------------------------------

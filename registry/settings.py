@@ -166,6 +166,20 @@ class LogSettings(BaseModel):
         return value.lower() if isinstance(value, str) else value
 
 
+class DeveloperSettings(BaseModel):
+    """Developer self-service (ADR 0024): sessions, secret rotation, and the optional log-in
+    through an external OpenID Connect provider (issuer URL and client)."""
+
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    secret_overlap_hours: int = Field(default=24, ge=0, le=24 * 30)
+    # sign-ups and reset requests per client address before each must wait (argon2, mails)
+    account_requests_per_hour: int = Field(default=10, ge=1, le=100_000)
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_name: str = "OpenID Connect"  # the provider's name on the log-in button
+
+
 class NoticeSettings(BaseModel):
     """Change notices (ADR 0021): e-mail through SMTP when a URL is set, webhooks always;
     retried with exponential backoff and jitter for `notice_retry_hours`, then failed."""
@@ -197,6 +211,7 @@ GROUPS: Mapping[str, type[BaseModel]] = {
     "monitoring": MonitoringSettings,
     "logs": LogSettings,
     "notices": NoticeSettings,
+    "developers": DeveloperSettings,
     "portal": PortalSettings,
 }
 """`tsunagu.toml` table name → the group of settings it may hold."""
@@ -214,6 +229,7 @@ class Settings(
     MonitoringSettings,
     LogSettings,
     NoticeSettings,
+    DeveloperSettings,
     PortalSettings,
 ):
     """Every knob of the platform, flat; CONTRACT.md names the public ones."""

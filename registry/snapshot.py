@@ -21,8 +21,9 @@ class RegistryReader:
 
     def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
         """Published, deprecated and retired routes, public signing keys, API keys of enabled
-        apps and unexpired revocations, all read in the same transaction as the generation.
-        The routes of `previous` are kept (not read again) when their generation is current."""
+        apps, unexpired revocations and disabled apps, all read in the same transaction as the
+        generation. The routes of `previous` are kept (not read again) when their generation is
+        current."""
         now = self.clock()
         with self.store.read() as unit:
             routes_generation = unit.routes_generation()
@@ -37,5 +38,6 @@ class RegistryReader:
                 signing_keys=tuple(unit.signing_keys(include_private=False)),
                 api_keys=unit.api_keys(),
                 revoked_jtis=unit.revoked_jtis(now),
+                disabled_clients=unit.disabled_clients(),
                 loaded_at=now,
             )

@@ -114,3 +114,17 @@ def dcat_url(public_url: str) -> str:
 
 def portal_url(public_url: str) -> str:
     return _join(public_url, PORTAL_PREFIX)
+
+
+ACCOUNT_PREFIX = f"{PORTAL_PREFIX}account/"
+
+
+def account_path(page: str = "", language: str = "ja") -> str:
+    """A developer self-service page (`apps/`, `verify` …): `/portal/account/…`, the English
+    ones under `/portal/en/account/…` like the portal's static English pages."""
+    prefix = f"{PORTAL_PREFIX}en/account/" if language == "en" else ACCOUNT_PREFIX
+    return prefix + page
+
+
+def account_url(public_url: str, page: str = "", language: str = "ja") -> str:
+    return _join(public_url, account_path(page, language))

@@ -234,12 +234,14 @@ class OAuthServer(AuthorizationServer):  # type: ignore[misc]
         return _Client(app) if app is not None and not app.disabled else None
 
     def _check(self, client_id: str | None, secret: str | None) -> _Client | None:
-        """Same work whether or not the client exists (a dummy hash stands in)."""
+        """Same work whether or not the client exists (a dummy hash stands in). During a
+        secret rotation's overlap the replaced secret is accepted too (two checks always)."""
         app = self._clients.get_app(client_id) if client_id else None
         usable = app is not None and not app.disabled
-        secret_hash = app.secret_hash if app is not None and usable else self._dummy_hash
-        ok = self._verify_secret(secret or "", secret_hash)
-        return _Client(app) if ok and usable and app is not None and secret else None
+        hashes = app.secret_hashes(datetime.now(UTC)) if app is not None and usable else ()
+        candidates = (*hashes, self._dummy_hash, self._dummy_hash)[:2]
+        ok = [self._verify_secret(secret or "", h) for h in candidates]
+        return _Client(app) if any(ok) and usable and app is not None and secret else None
 
     def _auth_basic(self, query_client: object, request: _Request) -> _Client | None:
         creds = basic_credentials(request.headers)

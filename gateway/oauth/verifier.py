@@ -3,7 +3,8 @@
 Keys come only from the current snapshot's signing keys, converted once per snapshot. The
 algorithm is pinned to the key's own `alg` (never taken from the token alone); `jku`, `x5u`,
 `jwk` and `x5c` header members are never read. Verified results are cached by token string
-until the token's `exp`; revoked jtis (snapshot and local) are refused even when cached.
+until the token's `exp`; revoked jtis (snapshot and local) and tokens of disabled apps are
+refused even when cached.
 """
 
 from __future__ import annotations
@@ -104,10 +105,10 @@ class TokenVerifier:
             if hit is not None:
                 self._cache.move_to_end(token)
         if hit is not None and hit.deadline > now and hit.kid in keys:
-            self._refuse_revoked(hit.claims.jti, snapshot)
+            self._refuse_revoked(hit.claims, snapshot)
             return hit.claims
         claims, kid = self._verify_uncached(token, keys, now)
-        self._refuse_revoked(claims.jti, snapshot)
+        self._refuse_revoked(claims, snapshot)
         if claims.expires_at > now:
             self._remember(token, _Cached(claims, kid, float(claims.expires_at)))
         return claims
@@ -122,8 +123,13 @@ class TokenVerifier:
             if len(self._revoked) > self._cache_size:
                 self._revoked = {j: t for j, t in self._revoked.items() if t > now}
 
-    def _refuse_revoked(self, jti: str | None, snapshot: Snapshot) -> None:
-        if jti is not None and (jti in self._revoked or jti in snapshot.revoked_jtis):
+    def _refuse_revoked(self, claims: TokenClaims, snapshot: Snapshot) -> None:
+        """Revoked tokens, and every token of a disabled app (the snapshot carries the
+        disabled apps, so `tsunagu app disable` reaches every gateway with the next refresh)."""
+        jti = claims.jti
+        if claims.client_id in snapshot.disabled_clients or (
+            jti is not None and (jti in self._revoked or jti in snapshot.revoked_jtis)
+        ):
             raise InvalidToken(
                 "the token has been revoked", "トークンは取り消されています", "revoked-token"
             )

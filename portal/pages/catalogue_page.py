@@ -83,6 +83,13 @@ def _cards(lang: Lang) -> str:
             "To a first call",
         ),
         (
+            "account/index.md",
+            "開発者登録・アプリ",
+            "Sign up and apps",
+            "認証情報をその場で発行",
+            "Get credentials at once",
+        ),
+        (
             "tokens.md",
             "アクセストークン",
             "Access tokens",

@@ -144,6 +144,10 @@ def app(row: AppRow) -> AppView:
         secret_hash=row.secret_hash,
         created_at=row.created_at,
         disabled=row.disabled,
+        developer_id=row.developer_id,
+        previous_secret_hash=row.previous_secret_hash,
+        previous_secret_until=row.previous_secret_until,
+        deleted_at=row.deleted_at,
     )
 
 

@@ -38,6 +38,7 @@ from registry.problems import Text
 from registry.settings import Settings
 from registry.store.accounts import AccountsUnit
 from registry.store.catalogue import CatalogueUnit
+from registry.store.developers import DevelopersUnit
 from registry.store.engine import make_engine
 from registry.store.migrate import upgrade_to_head
 from registry.store.notices import NoticesUnit
@@ -50,7 +51,7 @@ SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 PG_LOST_RACE = {"55P03", "40001", "40P01", "23505"}  # lock timeout, serialization, deadlock, unique
 
 
-class Unit(CatalogueUnit, AccountsUnit, TrafficUnit, NoticesUnit):
+class Unit(CatalogueUnit, AccountsUnit, TrafficUnit, DevelopersUnit, NoticesUnit):
     """Every store query, bound to one open transaction (see `Store.write` / `Store.read`)."""
 
     def __init__(

@@ -162,6 +162,10 @@ class AppRow(Base):
     secret_hash: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime]
     disabled: Mapped[bool] = mapped_column(Boolean)
+    developer_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    previous_secret_hash: Mapped[str | None] = mapped_column(String(128))
+    previous_secret_until: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
 
 
 class ApiKeyRow(Base):

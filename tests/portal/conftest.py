@@ -22,6 +22,7 @@ from registry.service import RegistryService
 from registry.settings import load_settings
 from registry.store import open_store
 from tests.e2e.harness import TSUNAGU, stop
+from tests.mailbox import Mailbox, smtp_server
 from tests.services import free_port
 
 PORTAL_READY_SECONDS = 180  # the first build of the site, on a loaded 2-core machine
@@ -87,10 +88,18 @@ def _wait_for_portal(base_url: str, process: subprocess.Popen[bytes], log: Path)
 
 
 @pytest.fixture(scope="session")
+def mailbox() -> Iterator[Mailbox]:
+    """The real SMTP server the portal's gateway sends its account mails to."""
+    with smtp_server() as box:
+        yield box
+
+
+@pytest.fixture(scope="session")
 def portal_server(
-    seeded: Seeded, tmp_path_factory: pytest.TempPathFactory
+    seeded: Seeded, mailbox: Mailbox, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[PortalServer]:
-    """A real `tsunagu serve` whose public URL is its own address (try-it is same-origin)."""
+    """A real `tsunagu serve` whose public URL is its own address (try-it is same-origin),
+    mailing through `mailbox`."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     var_dir = tmp_path_factory.mktemp("portal-var")
@@ -101,6 +110,11 @@ def portal_server(
         "TSUNAGU_VAR_DIR": str(var_dir),
         "TSUNAGU_PORTAL_AUTOBUILD": "true",
         "TSUNAGU_PORTAL_DEBOUNCE_SECONDS": "0.5",
+        "TSUNAGU_SMTP_URL": mailbox.url,
+        "TSUNAGU_MAIL_FROM": "portal@example.go.jp",
+        "TSUNAGU_NOTICE_POLL_SECONDS": "0.5",
+        "TSUNAGU_TRAFFIC_FLUSH_SECONDS": "1",
+        "TSUNAGU_SNAPSHOT_POLL_SECONDS": "0.5",
     }
     log_path = var_dir / "serve.log"
     with log_path.open("wb") as log:

@@ -1,0 +1,1 @@
+"""Developer self-service over HTTP: the `/developer/v1` JSON API and the account pages."""

@@ -1,0 +1,1 @@
+"""Developer self-service: accounts, sessions, e-mail links, apps and production access."""
