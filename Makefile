@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test lint typecheck fmt bench portal clean
+.PHONY: help run test lint typecheck fmt bench load portal clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -41,6 +41,9 @@ portal: $(STAMP) ## build the developer portal from the registry into var/portal
 
 bench: $(STAMP) ## benchmark harness (see load_tests/README.md)
 	$(BIN)/python -m load_tests.bench
+
+load: $(STAMP) ## Locust scenarios against `tsunagu demo`, judged (LOAD_ARGS=--soak: 30 min)
+	$(BIN)/python -m load_tests.load $(LOAD_ARGS)
 
 clean: ## remove the venv and local state
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
