@@ -39,8 +39,8 @@ fmt: $(STAMP) ## format and autofix
 portal: $(STAMP) ## build the developer portal from the registry into var/portal
 	$(BIN)/tsunagu portal build
 
-bench: $(STAMP) ## benchmark harness (see load_tests/README.md)
-	$(BIN)/python -m load_tests.bench
+bench: $(STAMP) ## benchmark harness (BENCH_ARGS="--record" or "--compare SHA"; load_tests/README.md)
+	$(BIN)/python -m load_tests.bench $(BENCH_ARGS)
 
 load: $(STAMP) ## Locust scenarios against `tsunagu demo`, judged (LOAD_ARGS=--soak: 30 min)
 	$(BIN)/python -m load_tests.load $(LOAD_ARGS)
