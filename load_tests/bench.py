@@ -78,6 +78,7 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], int]:
         say("error: wrk and nginx are required (the load generator and the upstream)")
         return {}, 2
     plan = plan_from(args)
+    machine = report.environment()  # before the run: the commit and tree measured
     load_start = os.getloadavg()[0]
     run_dir = Path(tempfile.mkdtemp(prefix="tsunagu-bench-"))
     run_dir.chmod(0o755)  # nginx workers (user nobody) read the upstream's files
@@ -88,7 +89,6 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], int]:
         shutil.rmtree(run_dir, ignore_errors=True)
     problems = session.failures + [p for t in session.measured for p in t.problems]
     summaries = {t.name: measure.summary(t.runs) for t in session.measured}
-    machine = report.environment()
     machine["load_start"], machine["load_end"] = load_start, os.getloadavg()[0]
     data = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
