@@ -88,6 +88,8 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], int]:
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
     problems = session.failures + [p for t in session.measured for p in t.problems]
+    if session.extras:
+        problems += session.extras.problems
     summaries = {t.name: measure.summary(t.runs) for t in session.measured}
     machine["load_start"], machine["load_end"] = load_start, os.getloadavg()[0]
     data = {
@@ -100,7 +102,9 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], int]:
         "problems": problems,
         "summaries": summaries,
         "goals": goals.evaluate(summaries),
+        "extras": session.extras.rows if session.extras else [],
         "runs": {t.name: t.runs for t in session.measured},
+        "extras_runs": session.extras.runs if session.extras else {},
     }
     return data, 1 if problems else 0
 
@@ -129,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     say("\n".join(report.results_table(data["summaries"])))
     say("")
     say("\n".join(report.goals_table(data["goals"])))
+    if data["extras"]:
+        say("")
+        say("\n".join(report.extras_table(data["extras"])))
     if data["mode"] == "quick":
         say("quick mode: a few hundred requests per run; the figures are not measurements")
     for problem in data["problems"]:

@@ -101,7 +101,9 @@ def wait_ready(started: Started, url: str, deadline_seconds: float = 30) -> None
             return
         except OSError:
             time.sleep(0.05)
-    raise RuntimeError(f"{started.name} did not answer {url} in {deadline_seconds} s")
+    raise RuntimeError(
+        f"{started.name} did not answer {url} in {deadline_seconds} s:\n{started.log_tail()}"
+    )
 
 
 def children(pid: int) -> list[int]:
@@ -198,6 +200,14 @@ def free_port_block(count: int, attempts: int = 50) -> int:
             for s in sockets:
                 s.close()
     raise RuntimeError(f"no block of {count} free ports found")
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
 
 
 def free_port() -> int:
