@@ -48,8 +48,12 @@ def prepare_base(sha: str, where: Path) -> Path:
     )  # fmt: skip
     subprocess.run([sys.executable, "-m", "venv", str(tree / ".venv")], check=True, timeout=120)
     pip = [str(tree / ".venv" / "bin" / "pip"), "install", "--quiet"]
-    subprocess.run([*pip, "--upgrade", "pip"], check=True, timeout=INSTALL_SECONDS)
-    subprocess.run([*pip, "-e", str(tree)], check=True, timeout=INSTALL_SECONDS)
+    for extra in (["--upgrade", "pip"], ["-e", str(tree)]):
+        done = subprocess.run(
+            [*pip, *extra], capture_output=True, text=True, timeout=INSTALL_SECONDS, check=False
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"pip install {' '.join(extra)} failed:\n{done.stderr[-2000:]}")
     return tree / ".venv" / "bin"
 
 
@@ -106,7 +110,7 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], int]:
                           port=upstream_port, www=www)  # fmt: skip
             upstream = f"http://127.0.0.1:{upstream_port}"
             for side, (bin_dir, tree) in sides.items():
-                run_dir = work / side
+                run_dir = work / f"run-{side}"
                 run_dir.mkdir()
                 credentials = seed_side(bin_dir, tree, run_dir, upstream)
                 port = procs.free_port()
