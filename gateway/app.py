@@ -27,8 +27,10 @@ from gateway.body_cap import BodyCap, bearer_required
 from gateway.compiled_routes import CompiledRoutes
 from gateway.invalidation import Invalidation, build_invalidation
 from gateway.invalidation.local import WakingRevocations, wake_after_writes
-from gateway.metrics import GatewayMetrics, render_metrics
+from gateway.logs import AccessLog, configure_logging
+from gateway.metrics import GatewayMetrics
 from gateway.metrics_catalogue import CatalogueCollector
+from gateway.metrics_exposure import MetricsEndpoint, MetricsListener
 from gateway.oauth.keys import KeyRing
 from gateway.oauth.principal import principal_from_bearer
 from gateway.oauth.router import build_oauth_router
@@ -36,6 +38,7 @@ from gateway.oauth.verifier import TokenVerifier
 from gateway.pipeline import Handler, Policy
 from gateway.platform_app import ReadinessCheck, build_platform_app
 from gateway.platform_envelope import PlatformEnvelope
+from gateway.policies.access_log import AccessLogPolicy
 from gateway.policies.auth import AuthenticationPolicy
 from gateway.policies.cors import CorsPolicy
 from gateway.policies.deprecation import DeprecationPolicy
@@ -99,6 +102,9 @@ class Runtime:
     routes: CompiledRoutes
     site: PortalSite
     portal: PortalRebuilder | None  # None when TSUNAGU_PORTAL_AUTOBUILD is off
+    access_log: AccessLog | None  # None when TSUNAGU_ACCESS_LOG is unset
+    metrics_endpoint: MetricsEndpoint
+    metrics_listener: MetricsListener | None  # on TSUNAGU_METRICS_ADDRESS when it is set
 
 
 def create_app(
@@ -132,6 +138,7 @@ def create_app(
     problems = ProblemRenderer(settings.public_url)
     site = PortalSite(problems)
     portal = _portal_rebuilder(settings, store, site, metrics, holder)
+    endpoint = MetricsEndpoint(metrics, settings.metrics_token)
     runtime = Runtime(
         settings=settings,
         service=service,
@@ -148,6 +155,7 @@ def create_app(
         ),
         counter=build_counter(
             settings.redis_url,
+            key_prefix=settings.redis_key("rl"),
             timeout_seconds=settings.redis_timeout_seconds,
             on_fallback=metrics.fallback_used,
         ),
@@ -157,6 +165,13 @@ def create_app(
         routes=routes,
         site=site,
         portal=portal,
+        access_log=AccessLog(settings.access_log) if settings.access_log else None,
+        metrics_endpoint=endpoint,
+        metrics_listener=(
+            MetricsListener(endpoint, settings.metrics_address, problems)
+            if settings.metrics_address
+            else None
+        ),
     )
     handlers: dict[Kind, Handler] = {
         "api": ProxyHandler(upstream_client, settings, problems),
@@ -200,8 +215,9 @@ def _pipeline(runtime: Runtime) -> tuple[Policy, ...]:
     """The policies, top to bottom. Preflight (CORS) is answered before authentication because
     browsers send no credentials on it; the per-IP guard runs before authentication and counts
     (in on_complete) only unauthenticated or failed requests, so token guessing meets it and
-    paying traffic does not; metrics and usage act in on_complete. Path safety comes last: no
-    handler sees a path that could climb out of the API's base path."""
+    paying traffic does not; metrics, usage and the access log act in on_complete.
+    Path safety comes last: no handler sees a path that could climb out of the API's base
+    path."""
     settings, holder, problems = runtime.settings, runtime.holder, runtime.problems
     return (
         RequestIdPolicy(runtime.ids),
@@ -217,6 +233,7 @@ def _pipeline(runtime: Runtime) -> tuple[Policy, ...]:
         MetricsPolicy(runtime.metrics),
         runtime.usage,
         runtime.traffic,
+        AccessLogPolicy(runtime.access_log),
         PathSafetyPolicy(problems),
     )
 
@@ -249,7 +266,7 @@ def _platform(runtime: Runtime) -> FastAPI:
     platform = build_platform_app(
         runtime.problems,
         readiness=_readiness(runtime, settings),
-        render_metrics=lambda: render_metrics(runtime.metrics),
+        metrics=None if runtime.metrics_listener else runtime.metrics_endpoint,
         routers=(oauth, api_catalog_router(runtime.site)),
         mounts=(("/admin/v1", gated_admin), ("/portal", runtime.site)),
     )
@@ -275,6 +292,7 @@ def background_services(runtime: Runtime) -> BackgroundServices:
     return BackgroundServices(
         [
             Hooks("registry-store", nothing, lambda: asyncio.to_thread(store.dispose)),
+            *access_log(runtime),
             Hooks("upstream-client", runtime.upstream.start, runtime.upstream.close),
             Hooks("rate-limit-counter", nothing, runtime.counter.aclose),
             Hooks("snapshot-refresher", runtime.refresher.start, runtime.refresher.stop),
@@ -282,6 +300,7 @@ def background_services(runtime: Runtime) -> BackgroundServices:
             Hooks("usage-flush", runtime.usage.start, runtime.usage.stop),
             Hooks("traffic-flush", runtime.traffic.start, runtime.traffic.stop),
             *portal_rebuild(runtime),
+            *metrics_listener(runtime),
         ],
         lease_for=lambda name: lease_for(runtime.settings, store, name),
     )
@@ -292,6 +311,19 @@ def portal_rebuild(runtime: Runtime) -> list[Hooks]:
     serves its own build, so it is not a once-across-instances service (ADR 0017)."""
     portal = runtime.portal
     return [] if portal is None else [Hooks("portal-rebuilder", portal.start, portal.stop)]
+
+
+def access_log(runtime: Runtime) -> list[Hooks]:
+    """The access-log writer, unless TSUNAGU_ACCESS_LOG is unset; started before the requests
+    and stopped after every other service, so the last requests' lines are written."""
+    writer = runtime.access_log
+    return [] if writer is None else [Hooks(writer.name, writer.start, writer.stop)]
+
+
+def metrics_listener(runtime: Runtime) -> list[Hooks]:
+    """`/metrics` on TSUNAGU_METRICS_ADDRESS, when it is set (ADR 0019)."""
+    listener = runtime.metrics_listener
+    return [] if listener is None else [Hooks(listener.name, listener.start, listener.stop)]
 
 
 def lease_for(settings: Settings, store: Store, name: str) -> Lease:
@@ -350,6 +382,7 @@ def _readiness(runtime: Runtime, settings: Settings) -> list[tuple[str, Readines
 def app_from_environment() -> DataPlane:
     """The uvicorn factory (`--factory`): settings from TSUNAGU_*; one app per worker."""
     settings = load_settings()
+    configure_logging(settings)
     store = open_store(settings)
     guard = UpstreamGuard(settings.upstream_allow_list())
     metrics = GatewayMetrics(CollectorRegistry())

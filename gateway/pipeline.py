@@ -75,6 +75,7 @@ class Exchange:
     status: int = 0
     error_code: ProblemCode | None = None  # set by `ProblemRenderer.refuse` on an error answer
     upstream_seconds: float = 0.0
+    trace_id: str | None = None  # W3C trace id, set when the call goes upstream
 
     def header(self, name: bytes) -> bytes | None:
         """First request header with this lower-case name."""

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp
 
+from gateway.metrics_exposure import CHALLENGE, MetricsEndpoint
 from gateway.problem_handlers import install_problem_handlers
-from gateway.problems import ProblemRenderer
+from gateway.problems import ProblemRenderer, Refusal
 
 ReadinessCheck = Callable[[], Awaitable[str | None]]  # None when ready, else the reason
 
@@ -21,7 +22,7 @@ ReadinessCheck = Callable[[], Awaitable[str | None]]  # None when ready, else th
 def build_platform_app(
     problems: ProblemRenderer,
     readiness: Sequence[tuple[str, ReadinessCheck]],
-    render_metrics: Callable[[], tuple[bytes, str]],
+    metrics: MetricsEndpoint | None,
     routers: Sequence[APIRouter] = (),
     mounts: Sequence[tuple[str, ASGIApp]] = (),
 ) -> FastAPI:
@@ -42,10 +43,14 @@ def build_platform_app(
             return JSONResponse({"status": "unavailable", "checks": failures}, status_code=503)
         return JSONResponse({"status": "ready", "checks": {n: "ok" for n, _ in readiness}})
 
-    @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        body, content_type = render_metrics()
-        return Response(body, media_type=content_type)
+    if metrics is not None:  # None: served on TSUNAGU_METRICS_ADDRESS instead
+
+        @app.get("/metrics", include_in_schema=False)
+        async def metrics_text(request: Request) -> Response:
+            if not metrics.authorized(request.headers.get("authorization")):
+                raise Refusal("metrics-token-required", headers={"WWW-Authenticate": CHALLENGE})
+            body, content_type = await metrics.render()
+            return Response(body, media_type=content_type)
 
     for router in routers:
         app.include_router(router)

@@ -74,7 +74,15 @@ def install_problem_handlers(app: FastAPI, problems: ProblemRenderer) -> None:
 
     @app.exception_handler(RegistryError)
     async def registry_error(request: Request, exc: RegistryError) -> Response:
-        log.info("%s %s refused: %s", request.method, request.url.path, exc.message)
+        level = logging.WARNING if exc.status >= 500 else logging.INFO  # 5xx: the operator's
+        log.log(
+            level,
+            "%s %s refused: %s request_id=%s",
+            request.method,
+            request.url.path,
+            exc.message,
+            request_id(request),
+        )
         return problem_response(problems, request, exc.code, exc.params)
 
     @app.exception_handler(StarletteHTTPException)

@@ -9,7 +9,7 @@ Choices made deliberately:
   (slowapi's `get_ipaddr` trusts it); behind a proxy, the server's trusted-proxy handling is
   what sets the peer address.
 - storage: `memory://`, or `settings.redis_url` with 100 ms socket timeouts so a hung Redis
-  cannot stall the loop for long.
+  cannot stall the loop for long; its keys start with `<TSUNAGU_REDIS_PREFIX>:routers:`.
 - Redis down: `in_memory_fallback_enabled` keeps the same limits per instance (slowapi probes
   Redis again with an exponential backoff); `swallow_errors` turns any other limiter failure
   into a logged, allowed request rather than a 500 (authentication itself never fails open).
@@ -55,6 +55,7 @@ def build_router_limiter(settings: Settings) -> Limiter:
         options = {
             "socket_timeout": REDIS_TIMEOUT_SECONDS,
             "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+            "key_prefix": settings.redis_key("routers"),  # limits' storage: every key under it
         }
     return _Limiter(
         key_func=get_remote_address,
@@ -64,7 +65,6 @@ def build_router_limiter(settings: Settings) -> Limiter:
         headers_enabled=True,
         in_memory_fallback_enabled=True,
         swallow_errors=True,
-        key_prefix="tsunagu:routers",
     )
 
 

@@ -1,7 +1,8 @@
 """The operations of an OpenAPI document, flattened for the pages: parameters, bodies, examples.
 
-Only local `$ref`s (`#/…`) are followed, each chain at most `MAX_REF_DEPTH` deep, so a hostile
-or cyclic document cannot make the page generator loop; what cannot be resolved shows as is.
+`$ref`s are followed by the shared resolver (`registry.openapi`: local references only, one hop
+limit), so a hostile or cyclic document cannot make the page generator loop; what cannot be
+resolved shows as is.
 """
 
 from __future__ import annotations
@@ -10,26 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from registry.openapi.refs import try_resolve
+
 METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
-MAX_REF_DEPTH = 32
+"""Page order of an operation's methods: the reader's order, not the document's (TRACE is
+refused at the edge, so it is never documented)."""
 
 
 def resolve(doc: Mapping[str, Any], node: Any) -> Any:
-    """Follow `$ref` chains of `node` (not into its children)."""
-    for _ in range(MAX_REF_DEPTH):
-        if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str)):
-            return node
-        ref: str = node["$ref"]
-        if not ref.startswith("#/"):
-            return node
-        target: Any = doc
-        for raw in ref[2:].split("/"):
-            part = raw.replace("~1", "/").replace("~0", "~")
-            if not isinstance(target, Mapping) or part not in target:
-                return node
-            target = target[part]
-        node = target
-    return node
+    """Follow `$ref` chains of `node` (not into its children); `node` itself when they break."""
+    resolved = try_resolve(doc, node)
+    return node if resolved is None else resolved[0]
 
 
 @dataclass(frozen=True)

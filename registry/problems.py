@@ -57,6 +57,7 @@ ProblemCode = Literal[
     "portal-building",
     "too-many-connections",
     "gateway-timeout",
+    "metrics-token-required",
     # registry (admin API and CLI)
     "provider-exists",
     "provider-not-found",
@@ -104,6 +105,8 @@ ProblemCode = Literal[
     "unreadable-file",
     "invalid-date",
     "invalid-setting",
+    "unknown-setting",
+    "address-in-use",
 ]
 
 
@@ -502,6 +505,15 @@ _ENTRIES = (
             "The upstream server did not answer in time.",
         ),
     ),
+    _k(
+        "metrics-token-required",
+        401,
+        ("メトリクスにはトークンが必要です", "Metrics need a token"),
+        (
+            "/metrics は運用者のトークンを Authorization: Bearer で送った場合だけ応答します。",
+            "/metrics answers only with the operator's token in Authorization: Bearer.",
+        ),
+    ),
     # -- registry: admin API and CLI ---------------------------------------------------------
     _k(
         "provider-exists",
@@ -887,6 +899,21 @@ _ENTRIES = (
         400,
         ("設定が不正です", "Invalid setting"),
         ("設定 {name} が不正です：{reason}", "Invalid setting {name}: {reason}"),
+    ),
+    _k(
+        "unknown-setting",
+        400,
+        ("不明な設定です", "Unknown setting"),
+        ("{name} という設定はありません{hint}", "There is no setting {name}{hint}"),
+    ),
+    _k(
+        "address-in-use",
+        400,
+        ("待ち受けできません", "Cannot listen"),
+        (
+            "{address} で待ち受けできません（{reason}）。{option} で別のポートを指定してください。",
+            "Cannot listen on {address} ({reason}); choose another port with {option}.",
+        ),
     ),
 )
 

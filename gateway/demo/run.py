@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shlex
+import socket
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,16 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry
 
 from gateway.app import create_app
-from gateway.demo.seed import DemoError, demo_apis, ensure_credentials, seed_registry
+from gateway.demo.seed import (
+    AddressInUse,
+    DemoError,
+    demo_apis,
+    ensure_credentials,
+    seed_registry,
+)
 from gateway.demo.upstreams import DEMO_UPSTREAMS, start_upstream
 from gateway.edge.protocol import BoundedHttpToolsProtocol
+from gateway.logs import configure_logging
 from gateway.metrics import GatewayMetrics
 from gateway.proxy.client import UpstreamClient
 from gateway.proxy.ssrf import UpstreamGuard
@@ -38,18 +46,29 @@ def demo_settings(settings: Settings, host: str, port: int) -> Settings:
 
 
 async def run_demo(settings: Settings, host: str, port: int) -> None:
+    """Claim the gateway's port first: a busy port ends the demo before it says it runs."""
     settings = demo_settings(settings, host, port)
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     runners: list[web.AppRunner] = []
+    with listening_socket(host, port) as listener:
+        try:
+            upstream_base = await _start_upstreams(runners, port)
+            server, credentials = await _prepare(settings, host, port, upstream_base)
+            credentials_path = settings.var_dir / "demo-credentials.json"
+            print(instructions(settings.public_url, credentials, credentials_path), flush=True)
+            await server.serve(sockets=[listener])
+        finally:
+            for runner in runners:
+                await runner.cleanup()
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The gateway's bound socket (uvicorn serves on it later), or `AddressInUse`."""
     try:
-        upstream_base = await _start_upstreams(runners, port)
-        server, credentials = await _prepare(settings, host, port, upstream_base)
-        credentials_path = settings.var_dir / "demo-credentials.json"
-        print(instructions(settings.public_url, credentials, credentials_path), flush=True)
-        await server.serve()
-    finally:
-        for runner in runners:
-            await runner.cleanup()
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as exc:
+        raise AddressInUse(f"{host}:{port}", exc.strerror or str(exc)) from exc
 
 
 async def _start_upstreams(runners: list[web.AppRunner], port: int) -> dict[str, str]:
@@ -89,6 +108,7 @@ async def _prepare(
         http=BoundedHttpToolsProtocol,
         proxy_headers=False,
         access_log=False,
+        log_config=None,  # uvicorn's records go through gateway.logs' handler
         log_level="warning",
     )
     return uvicorn.Server(config), credentials
@@ -137,5 +157,6 @@ def instructions(base: str, credentials: dict[str, Any], credentials_path: Path)
 
 
 def main(settings: Settings, host: str, port: int) -> None:
+    configure_logging(settings)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_demo(settings, host, port))

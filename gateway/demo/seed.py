@@ -76,6 +76,15 @@ class DemoError(Exception):
     """A one-line reason the demo cannot start."""
 
 
+class AddressInUse(Exception):
+    """The gateway's address cannot be listened on (the CLI says `address-in-use`)."""
+
+    def __init__(self, address: str, reason: str) -> None:
+        super().__init__(f"{address}: {reason}")
+        self.address = address
+        self.reason = reason
+
+
 def seed_registry(service: RegistryService, apis: list[DemoApi], today: date) -> None:
     for provider_id, name_ja, name_en, contact in PROVIDERS:
         try:

@@ -2,9 +2,9 @@
 
 `build_invalidation` picks what the deployment offers: PostgreSQL LISTEN when the registry is
 on PostgreSQL (it NOTIFYs in the transaction that bumps the generation), Redis pub/sub between
-instances when `TSUNAGU_REDIS_URL` is set. On SQLite without Redis it returns an empty set and
-the refresher's poll is the only path. Local writes (admin API, token revocation) wake the
-refresher through `gateway.invalidation.local`.
+instances when `TSUNAGU_REDIS_URL` is set (channel `<TSUNAGU_REDIS_PREFIX>:generation`). On
+SQLite without Redis it returns an empty set and the refresher's poll is the only path. Local
+writes (admin API, token revocation) wake the refresher through `gateway.invalidation.local`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from gateway.invalidation.postgres import PostgresListener
-from gateway.invalidation.redis_bus import CHANNEL, RedisGenerationBus
+from gateway.invalidation.redis_bus import CHANNEL_NAME, RedisGenerationBus
 from gateway.snapshots import SnapshotHolder, SnapshotRefresher
 from registry.settings import Settings
 from registry.store import Store
@@ -40,7 +40,7 @@ def build_invalidation(
     holder: SnapshotHolder,
     refresher: SnapshotRefresher,
     *,
-    redis_channel: str = CHANNEL,
+    redis_channel: str | None = None,
 ) -> Invalidation:
     """LISTEN on PostgreSQL and/or pub/sub on Redis, each waking `refresher` with news."""
     services: list[Service] = []
@@ -48,7 +48,9 @@ def build_invalidation(
         services.append(PostgresListener(libpq_conninfo(store.engine.url), refresher.notify))
     if settings.redis_url:
         bus = RedisGenerationBus.from_url(
-            settings.redis_url, refresher.notify, channel=redis_channel
+            settings.redis_url,
+            refresher.notify,
+            channel=redis_channel or settings.redis_key(CHANNEL_NAME),
         )
         holder.on_replace(lambda snapshot: bus.publish(snapshot.generation))
         services.append(bus)

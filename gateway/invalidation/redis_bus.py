@@ -1,4 +1,5 @@
-"""Redis pub/sub of generation numbers between gateway instances (channel `tsunagu:generation`).
+"""Redis pub/sub of generation numbers between gateway instances (channel
+`<TSUNAGU_REDIS_PREFIX>:generation`, `tsunagu:generation` by default).
 
 An instance that loads a newer snapshot (by poll, a notification or a local write) publishes
 its generation; every instance subscribes and passes what it hears to a callback, which
@@ -23,7 +24,8 @@ from gateway.invalidation.backoff import Backoff
 from gateway.invalidation.postgres import parse_generation
 
 log = logging.getLogger(__name__)
-CHANNEL = "tsunagu:generation"
+CHANNEL_NAME = "generation"  # under the deployment's Redis prefix: `tsunagu:generation`
+CHANNEL = "tsunagu:" + CHANNEL_NAME
 PUBLISH_TIMEOUT_SECONDS = 2.0
 REDIS_ERRORS = (RedisError, OSError, TimeoutError)
 OnGeneration = Callable[[int | None], None]

@@ -29,6 +29,7 @@ from gateway.proxy.forwarded import ClientAddress
 from gateway.proxy.headers import (
     downstream_response_headers,
     rescoped_cookies,
+    trace_context,
     upstream_request_headers,
 )
 from gateway.proxy.ssrf import UpstreamRefused
@@ -107,6 +108,8 @@ class ProxyHandler:
         self, exchange: Exchange, route: RouteEntry, body: RequestBody | None
     ) -> aiohttp.ClientResponse:
         url = self._url(route.upstream_url, exchange)
+        trace = trace_context(exchange.request_headers)
+        exchange.trace_id = trace.trace_id
         headers = upstream_request_headers(
             exchange.request_headers,
             peer=_peer(exchange),
@@ -114,6 +117,7 @@ class ProxyHandler:
             request_id=exchange.request_id,
             client_id=exchange.claims.client_id if exchange.claims else None,
             trusted_sender=self._senders.trusts(_peer(exchange)),
+            trace=trace,
         )
         timeout = self._client.timeout(
             route.connect_timeout or self._connect, route.read_timeout or self._read

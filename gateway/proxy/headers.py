@@ -11,11 +11,17 @@ Identity-looking fields (`X-Forwarded-User`, `X-Client-Id`, `X-Real-IP`, client 
 `Set-Cookie` (every API shares the gateway's origin, so one API could set cookies for all),
 `Server` and `X-Powered-By` are dropped; an API whose document says `x-upstream-cookies: true`
 gets its cookies back rescoped to its own prefix (`rescoped_cookies`).
+
+W3C Trace Context (`trace_context`): a valid `traceparent` goes upstream with the gateway's
+own span id as its parent id, its `tracestate` unchanged; otherwise the gateway starts a trace.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from gateway.pipeline import Header
 
@@ -47,6 +53,8 @@ _REQUEST_DROP = HOP_BY_HOP | {
     b"x-forwarded-proto",
     b"x-forwarded-host",
     b"x-request-id",
+    b"traceparent",  # re-issued with the gateway's own span id (`trace_context`)
+    b"tracestate",
 }
 # Fields only the gateway may set on the upstream hop.
 GATEWAY_PREFIX = b"x-tsunagu-"
@@ -122,13 +130,15 @@ def upstream_request_headers(
     request_id: str,
     client_id: str | None = None,
     trusted_sender: bool = False,
+    trace: TraceContext | None = None,
 ) -> list[tuple[str, str]]:
     """The headers to send upstream, as aiohttp wants them (str pairs).
 
     `X-Tsunagu-Client-Id` names the verified app (SECURITY-TESTS A01): the upstream may use it
     for its own records because the gateway drops every caller-sent `X-Tsunagu-*` field, and
     every name that a CGI-style upstream could normalise into one, first, so no caller can
-    forge it. `trusted_sender`: the peer is a trusted proxy, whose identity fields pass."""
+    forge it. `trusted_sender`: the peer is a trusted proxy, whose identity fields pass.
+    `trace`: the W3C trace context to send (by default `trace_context(headers)`)."""
     named = connection_named(headers)
     out: list[tuple[str, str]] = []
     forwarded_for: list[str] = []
@@ -153,6 +163,10 @@ def upstream_request_headers(
     if host:
         out.append(("X-Forwarded-Host", host))
     out.append(("X-Request-ID", request_id))
+    trace = trace or trace_context(headers)
+    out.append(("traceparent", trace.traceparent()))
+    if trace.state:
+        out.append(("tracestate", trace.state))
     if client_id:
         out.append(("X-Tsunagu-Client-Id", client_id))
     return out
@@ -195,3 +209,63 @@ def rescoped_cookies(raw: Iterable[tuple[bytes, bytes]], path: str) -> list[Head
         ]
         out.append((b"set-cookie", b"; ".join([pair.strip(), b"Path=" + path.encode(), *kept])))
     return out
+
+
+# W3C Trace Context (Level 1 §3.2.2): version-trace_id-parent_id-flags, lower-case hex; a
+# version above 00 may carry more fields after a dash, and version ff is invalid.
+_TRACEPARENT = re.compile(rb"([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?")
+_KNOWN_FLAGS = 0x03  # sampled and random (Level 2); reserved bits are sent as zero
+_NEW_TRACE_FLAGS = "01"  # sampled: the gateway's access log records every call
+
+
+@dataclass(frozen=True, slots=True)
+class TraceContext:
+    """The trace the upstream call belongs to and the gateway's span in it."""
+
+    trace_id: str
+    span_id: str
+    flags: str
+    state: str | None  # the caller's tracestate, kept only when its traceparent was valid
+
+    def traceparent(self) -> str:
+        return f"00-{self.trace_id}-{self.span_id}-{self.flags}"
+
+
+def trace_context(headers: Iterable[Header]) -> TraceContext:
+    """Continue the caller's trace with a new span id (the gateway is the upstream's parent), or
+    start a trace when the caller sent no valid `traceparent` (absent, malformed, all-zero ids,
+    version ff, or sent twice); `tracestate` travels only with a valid `traceparent`."""
+    parents: list[bytes] = []
+    states: list[bytes] = []
+    for name, value in headers:
+        if name == b"traceparent":
+            parents.append(value)
+        elif name == b"tracestate":
+            states.append(value)
+    incoming = _parse_traceparent(parents[0]) if len(parents) == 1 else None
+    if incoming is None:
+        return TraceContext(_random_id(16), _random_id(8), _NEW_TRACE_FLAGS, None)
+    trace_id, flags = incoming
+    state = ",".join(s.decode("latin-1").strip() for s in states if s.strip()) or None
+    return TraceContext(trace_id, _random_id(8), flags, state)
+
+
+def _parse_traceparent(value: bytes) -> tuple[str, str] | None:
+    """The trace id and the flags to pass on, or None when `value` is not a valid traceparent."""
+    match = _TRACEPARENT.fullmatch(value.strip())
+    if match is None:
+        return None
+    version, trace_id, parent_id, flags, extra = match.groups()
+    if version == b"ff" or (version == b"00" and extra is not None):
+        return None
+    if trace_id == b"0" * 32 or parent_id == b"0" * 16:
+        return None
+    return trace_id.decode(), f"{int(flags, 16) & _KNOWN_FLAGS:02x}"
+
+
+def _random_id(size: int) -> str:
+    """`size` random bytes as hex, never all zeros (an invalid id)."""
+    while True:
+        value = os.urandom(size)
+        if any(value):
+            return value.hex()

@@ -26,7 +26,7 @@ def app(trusted: str | None = None) -> httpx.AsyncClient:
     async def boom() -> None:
         raise RuntimeError("secret internals: /etc/tsunagu")
 
-    inner = build_platform_app(problems, (), lambda: (b"", "text/plain"), routers=(router,))
+    inner = build_platform_app(problems, (), None, routers=(router,))
     envelope = PlatformEnvelope(inner, problems, ClientAddress(trusted), RequestIds())
     transport = httpx.ASGITransport(app=envelope, raise_app_exceptions=False)
     return httpx.AsyncClient(transport=transport, base_url="http://gateway")

@@ -10,11 +10,11 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from gateway.site.files import PortalSite
-from gateway.site.rebuilder import PortalMetrics, PortalRebuilder
 from prometheus_client import CollectorRegistry
 
 from gateway.problems import ProblemRenderer
+from gateway.site.files import PortalSite
+from gateway.site.rebuilder import PortalMetrics, PortalRebuilder
 from registry.settings import Settings, load_settings
 
 pytestmark = pytest.mark.xdist_group("portal")
