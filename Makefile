@@ -8,7 +8,7 @@ RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: help run test lint typecheck fmt bench portal clean
+.PHONY: help run test lint typecheck fmt bench load portal clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -49,8 +49,11 @@ fmt: $(STAMP) ## format and autofix
 portal: $(STAMP) ## build the developer portal from the registry into var/portal
 	$(BIN)/tsunagu portal build
 
-bench: $(STAMP) ## benchmark harness (see load_tests/README.md)
-	$(BIN)/python -m load_tests.bench
+bench: $(STAMP) ## benchmark harness (BENCH_ARGS="--record" or "--compare SHA"; load_tests/README.md)
+	$(BIN)/python -m load_tests.bench $(BENCH_ARGS)
+
+load: $(STAMP) ## Locust scenarios against `tsunagu demo`, judged (LOAD_ARGS=--soak: 30 min)
+	$(BIN)/python -m load_tests.load $(LOAD_ARGS)
 
 clean: ## remove the venv and local state
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

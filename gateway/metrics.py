@@ -60,6 +60,7 @@ class GatewayMetrics:
         # Collectors computed at scrape time from this process's state (not from files), so
         # the multiprocess renderer must add them to its own registry too.
         self.live_collectors: list[Collector] = []
+        self._auth_children: dict[str, Counter] = {}
         api = ["slug", "version"]
         self.requests = Counter(
             "tsunagu_requests_total",
@@ -132,8 +133,13 @@ class GatewayMetrics:
         self.live_collectors.append(collector)
 
     def auth_failure(self, reason: str) -> None:
-        """Count a refused credential; unknown reasons are counted as `other`."""
-        self.auth_failures.labels(reason if reason in AUTH_REASONS else OTHER).inc()
+        """Count a refused credential; unknown reasons are counted as `other`. The children
+        are kept (the reasons are a fixed set): a refusal flood must stay cheap."""
+        label = reason if reason in AUTH_REASONS else OTHER
+        child = self._auth_children.get(label)
+        if child is None:
+            child = self._auth_children[label] = self.auth_failures.labels(label)
+        child.inc()
 
     def upstream_error(self, slug: str, version: str, reason: str) -> None:
         label = reason if reason in UPSTREAM_REASONS else OTHER

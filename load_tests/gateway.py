@@ -27,6 +27,7 @@ from joserfc.jwk import OctKey
 
 from load_tests import procs
 from registry.demo_apis import DEMO_DOCUMENTS
+from registry.intake.yaml_safe import load_yaml
 from registry.models import RatePlan
 from registry.principal import Principal, Role
 from registry.service import RegistryService
@@ -36,6 +37,7 @@ from registry.store import open_store
 OPERATOR = Principal(role=Role.OPERATOR, subject="bench:seed")
 OPEN = "bench"
 LIMITED = "benchlimit"
+POST = "benchpost"
 NEVER = 10**12
 PLAN_MAX_PER_MINUTE = 1_000_000  # RatePlan bounds; far above what one box can send
 PLAN_MAX_PER_DAY = 100_000_000
@@ -56,6 +58,9 @@ def environment(run_dir: Path, port: int) -> dict[str, str]:
         "TSUNAGU_UPSTREAM_ALLOW": "127.0.0.1",
         "TSUNAGU_IP_PER_MINUTE": str(NEVER),
         "TSUNAGU_TOKEN_LIFETIME_SECONDS": "3600",
+        # A portal build is a child process whose CPU would count in the measured tree (and
+        # vanish from it when it exits); only the extras' portal row turns it back on.
+        "TSUNAGU_PORTAL_AUTOBUILD": "false",
     }
 
 
@@ -81,6 +86,67 @@ def seed(run_dir: Path, upstream_url: str) -> Credentials:
     return Credentials(app.client_id, app.client_secret)
 
 
+def seed_extras(run_dir: Path, upstream_url: str) -> tuple[Credentials, Credentials]:
+    """What the extras measure (load_tests.extras): the `benchpost` API (facilities plus a POST
+    operation) and the sandbox opened wide on `bench`; returns the credentials of an app for
+    `bench` and `benchpost` and of a sandbox app for `bench`."""
+    settings = load_settings(**_settings_overrides(run_dir))
+    store = open_store(settings)
+    try:
+        svc = RegistryService(store, settings)
+        document = next(p for p in DEMO_DOCUMENTS if p.stem == "facilities").read_text("utf-8")
+        svc.register(OPERATOR, "bench", with_post(document), upstream_url, slug=POST)
+        svc.publish(OPERATOR, POST, "v1")
+        wide = RatePlan(
+            per_minute=PLAN_MAX_PER_MINUTE,
+            per_day=PLAN_MAX_PER_DAY,
+            sandbox_per_minute=PLAN_MAX_PER_MINUTE,
+        )
+        for slug in (OPEN, POST):
+            svc.set_plan(OPERATOR, slug, "v1", wide)
+        both = svc.create_app(
+            OPERATOR, "bench-post", "bench@example.jp", [OPEN, POST, f"{POST}:write"], False
+        )
+        sandbox = svc.create_app(OPERATOR, "bench-sandbox", "bench@example.jp", [OPEN], True)
+    finally:
+        store.dispose()
+    return (
+        Credentials(both.client_id, both.client_secret),
+        Credentials(sandbox.client_id, sandbox.client_secret),
+    )
+
+
+def with_post(document: str) -> bytes:
+    """The facilities document with `POST /facilities/{facility_id}/reports` (a JSON body)."""
+    doc = load_yaml(document)
+    doc["paths"]["/facilities/{facility_id}/reports"] = {
+        "post": {
+            "tags": ["facilities"],
+            "operationId": "report_facility",
+            "summary": "施設の情報の誤りを報告する",
+            "description": "施設の情報の誤りを報告します (ベンチマーク用)。",
+            "parameters": doc["paths"]["/facilities/{facility_id}"]["get"]["parameters"][:1],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            "responses": {
+                "200": {
+                    "description": "受け付けました",
+                    "content": {
+                        "application/json": {
+                            "schema": {"type": "object"},
+                            "example": {"accepted": True},
+                        }
+                    },
+                },
+                "401": {"$ref": "#/components/responses/unauthorized"},
+            },
+        }
+    }
+    return json.dumps(doc, ensure_ascii=False).encode()
+
+
 def _settings_overrides(run_dir: Path) -> dict[str, object]:
     return {
         "database_url": f"sqlite:///{run_dir / 'tsunagu.db'}",
@@ -101,12 +167,21 @@ def tsunagu_command() -> list[str]:
 
 
 def serve(
-    run_dir: Path, port: int, workers: int, cpus: Sequence[int] | None, name: str
+    run_dir: Path,
+    port: int,
+    workers: int,
+    cpus: Sequence[int] | None,
+    name: str,
+    *,
+    command: Sequence[str] | None = None,
+    env: dict[str, str] | None = None,
 ) -> procs.Started:
-    """Start `tsunagu serve` and wait for /healthz; the caller stops it."""
-    argv = [*tsunagu_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    """Start `tsunagu serve` (this venv's unless `command`) and wait for /healthz."""
+    argv = [*(command or tsunagu_command()), "serve", "--host", "127.0.0.1", "--port", str(port)]
     argv += ["--workers", str(workers)]
-    started = procs.start(name, argv, run_dir, cpus=cpus, env=environment(run_dir, port))
+    started = procs.start(
+        name, argv, run_dir, cpus=cpus, env={**environment(run_dir, port), **(env or {})}
+    )
     try:
         procs.wait_ready(started, f"http://127.0.0.1:{port}/healthz", deadline_seconds=60)
     except RuntimeError:
@@ -115,11 +190,9 @@ def serve(
     return started
 
 
-def fetch_token(base_url: str, credentials: Credentials) -> str:
-    """A client-credentials access token for both benchmark APIs."""
-    form = urllib.parse.urlencode(
-        {"grant_type": "client_credentials", "scope": f"{OPEN} {LIMITED}"}
-    ).encode()
+def fetch_token(base_url: str, credentials: Credentials, scope: str = f"{OPEN} {LIMITED}") -> str:
+    """A client-credentials access token (by default for both main benchmark APIs)."""
+    form = urllib.parse.urlencode({"grant_type": "client_credentials", "scope": scope}).encode()
     basic = base64.b64encode(f"{credentials.client_id}:{credentials.client_secret}".encode())
     request = urllib.request.Request(  # noqa: S310 - loopback only
         base_url + "/oauth/token",

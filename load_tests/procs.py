@@ -8,6 +8,7 @@ from `/proc/<pid>/stat` (proc(5), fields 14 and 15) in clock ticks.
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -100,7 +101,9 @@ def wait_ready(started: Started, url: str, deadline_seconds: float = 30) -> None
             return
         except OSError:
             time.sleep(0.05)
-    raise RuntimeError(f"{started.name} did not answer {url} in {deadline_seconds} s")
+    raise RuntimeError(
+        f"{started.name} did not answer {url} in {deadline_seconds} s:\n{started.log_tail()}"
+    )
 
 
 def children(pid: int) -> list[int]:
@@ -166,6 +169,45 @@ def busy_percent(before: list[tuple[int, int]], after: list[tuple[int, int]]) ->
     for (b0, t0), (b1, t1) in zip(before, after, strict=True):
         out.append(round(100.0 * (b1 - b0) / (t1 - t0), 1) if t1 > t0 else 0.0)
     return out
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory (VmRSS, KiB) of `pid` and its live descendants; 0 once gone."""
+    total = 0
+    for member in tree(pid):
+        try:
+            with open(f"/proc/{member}/status") as f:
+                total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def free_port_block(count: int, attempts: int = 50) -> int:
+    """A base port such that `count` consecutive ports from it are free right now."""
+    for _ in range(attempts):
+        base = random.randrange(20000, 60000)
+        sockets: list[socket.socket] = []
+        try:
+            for offset in range(count):
+                s = socket.socket()
+                sockets.append(s)
+                s.bind(("127.0.0.1", base + offset))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+    raise RuntimeError(f"no block of {count} free ports found")
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
 
 
 def free_port() -> int:

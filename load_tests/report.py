@@ -35,6 +35,7 @@ def environment() -> dict[str, Any]:
         "cpu": _cpu_model(),
         "cpus": os.cpu_count(),
         "git_sha": _first_line(["git", "rev-parse", "--short", "HEAD"]),
+        "git_dirty": bool(_first_line(["git", "status", "--porcelain", "--untracked-files=no"])),
         "versions": versions,
     }
 
@@ -93,6 +94,17 @@ def goals_table(goals: list[dict[str, Any]]) -> list[str]:
         lines.append(
             f"| {g['id']}: {g['goal']} | {_fmt(g['value'])} | {sign} {g['must']} "
             f"| {sign} {g['stretch']} | {g['verdict']} |"
+        )
+    return lines
+
+
+def extras_table(extras: list[dict[str, Any]]) -> list[str]:
+    """The measurements beyond the goal table (`load_tests.extras`): one row each."""
+    lines = ["| measurement | value | reference | what it means |", "|---|---|---|---|"]
+    for row in extras:
+        lines.append(
+            f"| {row['name']} | {_fmt(row.get('value'))} {row.get('unit', '')} "
+            f"| {row.get('reference') or '-'} | {row.get('meaning', '')} |"
         )
     return lines
 

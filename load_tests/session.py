@@ -15,7 +15,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from load_tests import configs, gateway, procs, targets
+from load_tests import configs, extras, gateway, procs, targets
 from load_tests.measure import Plan, Target, measure_round
 
 Say = Callable[[str], None]
@@ -40,11 +40,13 @@ class Session:
     failures: list[str] = field(default_factory=list)
     upstream_port: int = 0
     body: bytes = b""
+    extras: extras.Extras | None = None
 
     def run(self) -> None:
         sut_cpus, load_cpus = layout_cpus()
         with ExitStack() as stack:
             www, self.body = configs.write_item(self.run_dir)
+            extras.write_big(www)
             self.upstream_port = procs.free_port()
             upstream = targets.nginx(
                 stack, self.run_dir, "nginx-upstream", "nginx-upstream.conf", load_cpus,
@@ -52,6 +54,10 @@ class Session:
             )  # fmt: skip
             credentials = gateway.seed(self.run_dir, f"http://127.0.0.1:{self.upstream_port}")
             self._guard("layout A", lambda: self.layout_a(credentials, sut_cpus, load_cpus))
+            upstream_url = f"http://127.0.0.1:{self.upstream_port}"
+            self.extras = extras.Extras(self.plan, self.run_dir, self.say, sut_cpus, load_cpus,
+                                        upstream_url)  # fmt: skip
+            self._guard("extras", self.extras.run)
             procs.pin(upstream.pid, sorted(os.sched_getaffinity(0)))
             self._guard("layout B", lambda: self.layout_b(credentials))
 

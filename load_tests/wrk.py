@@ -28,6 +28,8 @@ class Load:
     mean_delay_ms: int = 0  # > 0: fixed-rate mode (PERFORMANCE-PROBE.md §6)
     count_status: bool = False
     max_requests: int = 0  # > 0: stop after that many responses (tiny smoke runs)
+    method: str = "GET"
+    body_file: str = ""  # every request's body (POST runs)
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ def run(
         "WRK_MEAN_DELAY_MS": str(load.mean_delay_ms),
         "WRK_COUNT_STATUS": "1" if load.count_status else "0",
         "WRK_MAX_REQUESTS": str(load.max_requests),
+        "WRK_METHOD": load.method,
+        "WRK_BODY_FILE": load.body_file,
     }
     done = subprocess.run(
         command(url, load, headers, cpus),

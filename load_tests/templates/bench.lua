@@ -3,11 +3,21 @@
 --                      0..2*MEAN ms before each request (PERFORMANCE-PROBE.md Appendix A.3)
 --   WRK_COUNT_STATUS   "1": count responses by status (200/401/429/other) in response()
 --   WRK_MAX_REQUESTS   > 0: stop after that many responses (tiny runs; implies counting)
+--   WRK_METHOD         the request method (default GET)
+--   WRK_BODY_FILE      a file whose bytes are every request's body (POST runs)
 -- done() prints one line "BENCH {json}" that load_tests/wrk.py parses.
 local mean = tonumber(os.getenv("WRK_MEAN_DELAY_MS") or "0")
 local max_requests = tonumber(os.getenv("WRK_MAX_REQUESTS") or "0")
 local counting = os.getenv("WRK_COUNT_STATUS") == "1" or max_requests > 0
 local threads = {}
+
+wrk.method = os.getenv("WRK_METHOD") or "GET"
+local body_file = os.getenv("WRK_BODY_FILE") or ""
+if body_file ~= "" then
+  local f = assert(io.open(body_file, "rb"))
+  wrk.body = f:read("*a")
+  f:close()
+end
 
 function setup(thread)
   table.insert(threads, thread)

@@ -13,7 +13,7 @@ import pytest
 
 from load_tests import bench
 from load_tests.goals import GOALS
-from tests.services import unavailable
+from tests.services import port_open, unavailable
 
 pytestmark = pytest.mark.slow
 
@@ -78,3 +78,12 @@ def test_report_has_goals_and_machine(quick_report: tuple[int, dict[str, object]
     assert report["mode"] == "quick"
     machine: dict[str, object] = report["machine"]  # type: ignore[assignment]
     assert machine["versions"]["python"]  # type: ignore[index]
+
+
+def test_report_has_the_extra_measurements(quick_report: tuple[int, dict[str, object]]) -> None:
+    _, report = quick_report
+    names = " ".join(row["name"] for row in report["extras"])  # type: ignore[attr-defined]
+    for expected in ("sandbox", "16KB", "POST-4KB", "portal-static", "/metrics", "401 flood"):
+        assert expected in names
+    if port_open("127.0.0.1", 6379):
+        assert "Redis limiter" in names
