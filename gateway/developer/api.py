@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response, status
 
+from gateway.developer.notice_routes import notice_routes
 from gateway.developer.schemas import (
     Accepted,
     AccessIn,
@@ -45,7 +46,8 @@ def build_developer_api(
         version="1",
         description=(
             "Self-service for developers: account, sandbox and production apps, production "
-            "access requests and usage. Log in with `POST /sessions`; send the `tsunagu_csrf` "
+            "access requests, webhooks and subscriptions to API changes, and usage. "
+            "Log in with `POST /sessions`; send the `tsunagu_csrf` "
             "cookie's value as `X-CSRF-Token` on every unsafe request."
         ),
         openapi_url="/openapi.json",
@@ -55,6 +57,7 @@ def build_developer_api(
     )
     app.include_router(_account_routes(service, cookies))
     app.include_router(_app_routes(service))
+    app.include_router(notice_routes(service, current_developer(service)))
     install_problem_handlers(app, problems)
     return app
 

@@ -78,3 +78,33 @@ class AppOut(BaseModel):
             created_at=app.created_at,
             previous_secret_until=app.previous_secret_until,
         )
+
+
+class WebhookIn(Body):
+    url: str = Field(
+        min_length=1, max_length=2048, description="https (or an allowed internal host)"
+    )
+
+
+class WebhookOut(BaseModel):
+    client_id: str
+    url: str | None = Field(description="the webhook's URL, or null when the app has none")
+
+
+class WebhookCreatedOut(BaseModel):
+    client_id: str
+    url: str
+    secret: str = Field(description="the `whsec_…` signing secret; shown only in this response")
+
+
+class SubscriptionOut(BaseModel):
+    client_id: str
+    slug: str
+    created_at: datetime
+
+
+class SubscribedOut(BaseModel):
+    client_id: str
+    slug: str
+    subscribed: bool
+    new: bool = Field(description="false when the app was already subscribed")

@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from registry import apps as app_rules
 from registry import secrets
 from registry.accounts import mail, passwords, throttle
+from registry.accounts.ownership import own_app
+from registry.accounts.webhooks import DeveloperWebhooks
 from registry.clock import Clock, utc_now
 from registry.errors import (
     Forbidden,
@@ -62,7 +64,7 @@ def check_password(password: str) -> None:
         )
 
 
-class DeveloperService:
+class DeveloperService(DeveloperWebhooks):
     """The self-service operations; the gateway's developer API and pages call these."""
 
     def __init__(self, store: Store, settings: Settings, clock: Clock = utc_now) -> None:
@@ -251,7 +253,7 @@ class DeveloperService:
     def app(self, developer: DeveloperView, client_id: str) -> AppView:
         """The developer's own app; another's reads as not found (existence does not leak)."""
         with self.store.read() as unit:
-            return _own_app(unit, developer, client_id)
+            return own_app(unit, developer, client_id)
 
     def create_app(self, developer: DeveloperView, name: str, sandbox: bool) -> CreatedApp:
         """A sandbox app may call every published API's sandbox at once; a production app
@@ -271,7 +273,7 @@ class DeveloperService:
         secret = secrets.new_client_secret()
         overlap = timedelta(hours=self.settings.secret_overlap_hours)
         with self.store.write() as unit:
-            app = _own_app(unit, developer, client_id)
+            app = own_app(unit, developer, client_id)
             if app.disabled:
                 raise Refused("app-disabled", client_id=client_id)
             until = self.clock() + overlap if overlap else None
@@ -282,13 +284,13 @@ class DeveloperService:
 
     def delete_app(self, developer: DeveloperView, client_id: str) -> None:
         with self.store.write() as unit:
-            _own_app(unit, developer, client_id)
+            own_app(unit, developer, client_id)
             unit.disable_app(client_id, deleted_at=self.clock())
             unit.bump_generation(routes=False)
 
     def usage(self, developer: DeveloperView, client_id: str, days: int = 30) -> list[DailyUsage]:
         with self.store.read() as unit:
-            _own_app(unit, developer, client_id)
+            own_app(unit, developer, client_id)
             return unit.daily_usage(client_id, self.clock() - timedelta(days=days))
 
     # production access ------------------------------------------------------------------------
@@ -299,7 +301,7 @@ class DeveloperService:
         if not USE_MIN <= len(use) <= USE_MAX:
             raise InvalidInput("use-description-needed", minimum=USE_MIN, maximum=USE_MAX)
         with self.store.write() as unit:
-            app = _own_app(unit, developer, client_id)
+            app = own_app(unit, developer, client_id)
             if app.sandbox:
                 raise Refused("sandbox-app-access", client_id=client_id)
             if app.disabled:
@@ -332,13 +334,6 @@ class DeveloperService:
     def published_slugs(self) -> list[str]:
         with self.store.read() as unit:
             return sorted(_published_slugs(unit))
-
-
-def _own_app(unit: Unit, developer: DeveloperView, client_id: str) -> AppView:
-    app = unit.app(client_id)
-    if app is None or app.developer_id != developer.id or app.deleted_at is not None:
-        raise NotFound("app-not-yours", client_id=client_id)
-    return app
 
 
 def _published_slugs(unit: Unit) -> set[str]:

@@ -82,3 +82,13 @@ class Caller(BaseModel):
     app: str
     owner: str
     last_call: datetime | None  # None: a subscriber that has not called it
+
+
+class Subscription(BaseModel):
+    """An app told of every change to one API, whether it called it or not."""
+
+    model_config = ConfigDict(frozen=True)
+
+    client_id: str
+    slug: str
+    created_at: datetime

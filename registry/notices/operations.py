@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from registry.address_policy import UpstreamGuard, UpstreamRefused
@@ -40,41 +41,15 @@ class NoticeOperations:
     def set_webhook(self, principal: Principal, client_id: str, url: str) -> WebhookCreated:
         """Register (or replace) the app's webhook URL with a new signing secret."""
         check_webhook_url(url, self.settings)
-        now, secret = self.clock(), new_webhook_secret()
         with self.store.write() as unit:
             _owned_app(unit, principal, client_id)
-            unit.set_webhook(client_id, url, secret, now)
-            unit.record_change(
-                now,
-                principal.subject,
-                "app.webhook",
-                f"app:{client_id}",
-                {"url": url},
-                routes=False,
-            )
-        return WebhookCreated(client_id=client_id, url=url, secret=secret)
+            return write_webhook(unit, principal.subject, client_id, url, self.clock())
 
     def subscribe(self, principal: Principal, client_id: str, slug: str) -> bool:
         """Tell the app of every change to the API; False when it was already subscribed."""
-        now = self.clock()
         with self.store.write() as unit:
             _owned_app(unit, principal, client_id)
-            public = [
-                s for s in unit.summaries() if s.slug == slug and s.state is not VersionState.DRAFT
-            ]
-            if not public:
-                raise NotFound("not-found", api=slug)
-            added = unit.subscribe(client_id, slug, now)
-            if added:
-                unit.record_change(
-                    now,
-                    principal.subject,
-                    "app.subscribe",
-                    f"app:{client_id}",
-                    {"slug": slug},
-                    routes=False,
-                )
-        return added
+            return write_subscription(unit, principal.subject, client_id, slug, self.clock())
 
     def list_notices(
         self, principal: Principal, state: DeliveryState | None, limit: int = 100
@@ -103,6 +78,48 @@ class NoticeOperations:
             entries = unit.public_changes(slug, limit)
         known = {key: view for key, view in views.items() if view is not None}
         return atom_feed(self.settings.public_url, entries, known, slug=slug)
+
+
+def write_webhook(
+    unit: Unit, actor: str, client_id: str, url: str, now: datetime
+) -> WebhookCreated:
+    """Store the webhook with a new secret and log it; the caller has checked the URL
+    (`check_webhook_url`, before the transaction) and that `actor` may change the app."""
+    secret = new_webhook_secret()
+    unit.set_webhook(client_id, url, secret, now)
+    unit.record_change(now, actor, "app.webhook", f"app:{client_id}", {"url": url}, routes=False)
+    return WebhookCreated(client_id=client_id, url=url, secret=secret)
+
+
+def remove_webhook(unit: Unit, actor: str, client_id: str, now: datetime) -> bool:
+    """Forget the app's webhook (no more notices by webhook); False when it had none."""
+    removed = unit.remove_webhook(client_id)
+    if removed:
+        unit.record_change(now, actor, "app.webhook.remove", f"app:{client_id}", {}, routes=False)
+    return removed
+
+
+def write_subscription(unit: Unit, actor: str, client_id: str, slug: str, now: datetime) -> bool:
+    """Subscribe the app to a public API's changes; False when it already was."""
+    public = [s for s in unit.summaries() if s.slug == slug and s.state is not VersionState.DRAFT]
+    if not public:
+        raise NotFound("not-found", api=slug)
+    added = unit.subscribe(client_id, slug, now)
+    if added:
+        unit.record_change(
+            now, actor, "app.subscribe", f"app:{client_id}", {"slug": slug}, routes=False
+        )
+    return added
+
+
+def remove_subscription(unit: Unit, actor: str, client_id: str, slug: str, now: datetime) -> bool:
+    """Stop telling the app of the API's changes; False when it was not subscribed."""
+    removed = unit.unsubscribe(client_id, slug)
+    if removed:
+        unit.record_change(
+            now, actor, "app.unsubscribe", f"app:{client_id}", {"slug": slug}, routes=False
+        )
+    return removed
 
 
 def check_webhook_url(url: str, settings: Settings) -> str:

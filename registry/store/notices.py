@@ -18,7 +18,14 @@ from registry.clock import Clock
 from registry.errors import NotFound
 from registry.models import ChangeLogEntry
 from registry.notices.events import EVENTS, PRIVATE_ACTIONS
-from registry.notices.models import Caller, Channel, Delivery, DeliveryState, Webhook
+from registry.notices.models import (
+    Caller,
+    Channel,
+    Delivery,
+    DeliveryState,
+    Subscription,
+    Webhook,
+)
 from registry.store import mapping
 from registry.store.tables import (
     AppRow,
@@ -209,6 +216,36 @@ class NoticesUnit:
         self.session.add(AppSubscriptionRow(client_id=client_id, slug=slug, created_at=at))
         self.session.flush()
         return True
+
+    def remove_webhook(self, client_id: str) -> bool:
+        """Forget the app's webhook; False when it had none."""
+        row = self.session.get(AppWebhookRow, client_id)
+        if row is None:
+            return False
+        self.session.delete(row)
+        self.session.flush()
+        return True
+
+    def unsubscribe(self, client_id: str, slug: str) -> bool:
+        """Stop telling the app of the API's changes; False when it was not subscribed."""
+        row = self.session.get(AppSubscriptionRow, (client_id, slug))
+        if row is None:
+            return False
+        self.session.delete(row)
+        self.session.flush()
+        return True
+
+    def subscriptions(self, client_id: str) -> list[Subscription]:
+        """The app's subscriptions, by API slug."""
+        stmt = (
+            select(AppSubscriptionRow)
+            .where(AppSubscriptionRow.client_id == client_id)
+            .order_by(AppSubscriptionRow.slug)
+        )
+        return [
+            Subscription(client_id=row.client_id, slug=row.slug, created_at=row.created_at)
+            for row in self.session.scalars(stmt)
+        ]
 
     # recipients --------------------------------------------------------------------------------
     def callers(self, slug: str, versions: Collection[str], since: datetime) -> list[Caller]:
