@@ -1,5 +1,6 @@
 """The apps pages: list and create, an app's detail (credentials once, rotate, delete,
-production access, usage chart and table), and every access request of the account."""
+production access, usage chart and table, webhook and subscriptions), and every access
+request of the account."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from gateway.developer.forms import (
     jst,
     table_html,
 )
+from gateway.developer.notice_sections import notice_sections
 from registry.errors import RegistryError
 from registry.models import (
     AccessRequestView,
@@ -28,6 +30,7 @@ from registry.models import (
     CreatedApp,
     DeveloperView,
 )
+from registry.notices.operations import WebhookCreated
 
 if TYPE_CHECKING:
     from gateway.developer.pages import Handler, Pages
@@ -188,7 +191,9 @@ async def render_detail(
     *,
     errors: FormErrors | None = None,
     values: dict[str, str] | None = None,
+    webhook: WebhookCreated | None = None,
 ) -> Response:
+    """The app's page; `webhook` is the just-saved webhook whose secret is shown this once."""
     t = pages.t
     errors = errors or FormErrors()
     app = await asyncio.to_thread(pages.service.app, developer, client_id)
@@ -224,6 +229,9 @@ async def render_detail(
             pages, app, requests, csrf, errors=errors, values=values or {}
         )
     body += usage_section(pages, app, days)
+    body += await notice_sections(
+        pages, developer, app, csrf, errors=errors, values=values or {}, created=webhook
+    )
     body += (
         f"<h2>{t('シークレットの再発行', 'Rotate the secret')}</h2><p>"
         + t(

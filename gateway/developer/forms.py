@@ -14,7 +14,7 @@ from fastapi import Request
 from gateway.developer.web import CSRF_FIELD
 from portal.wording import Lang
 from registry.errors import RegistryError
-from registry.problems import CATALOGUE, ProblemCode
+from registry.problems import CATALOGUE, ProblemCode, Text
 
 JST = timezone(timedelta(hours=9))
 MAX_FORM_BYTES = 16 * 1024
@@ -56,14 +56,21 @@ class FormErrors:
 
     by_field: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
-    def add(self, error: RegistryError) -> None:
-        self.add_code(error.code, error.params)
+    def add(self, error: RegistryError, *, field: str | None = None) -> None:
+        """`field` puts the message next to that field whatever its code (a form of one)."""
+        self.add_code(error.code, error.params, field=field)
 
-    def add_code(self, code: ProblemCode, params: Mapping[str, object] | None = None) -> None:
+    def add_code(
+        self,
+        code: ProblemCode,
+        params: Mapping[str, object] | None = None,
+        *,
+        field: str | None = None,
+    ) -> None:
         kind = CATALOGUE[code]
-        values = {k: v for k, v in (params or {}).items() if isinstance(v, str | int)}
+        values = {k: v for k, v in (params or {}).items() if isinstance(v, str | int | Text)}
         pair = (kind.detail("ja", values), kind.detail("en", values))
-        self.by_field.setdefault(FIELD_OF.get(code, ""), []).append(pair)
+        self.by_field.setdefault(field or FIELD_OF.get(code, ""), []).append(pair)
 
     def __bool__(self) -> bool:
         return bool(self.by_field)
@@ -133,10 +140,20 @@ def error_html(name: str, errors: FormErrors, lang: Lang) -> str:
     return f'<p class="tsunagu-error" id="{name}-error">{inner}</p>'
 
 
-def form_html(action: str, csrf: str, inner: str, button: str, *, danger: bool = False) -> str:
+def form_html(
+    action: str,
+    csrf: str,
+    inner: str,
+    button: str,
+    *,
+    danger: bool = False,
+    compact: bool = False,
+) -> str:
+    """A POST form with its CSRF field; `compact` for a one-button form inside a table row."""
     css = "md-button md-button--primary" if not danger else "md-button tsunagu-danger"
+    form_css = "tsunagu-form tsunagu-form--compact" if compact else "tsunagu-form"
     return (
-        f'<form method="post" action="{esc(action)}" class="tsunagu-form" novalidate>'
+        f'<form method="post" action="{esc(action)}" class="{form_css}" novalidate>'
         f'<input type="hidden" name="{CSRF_FIELD}" value="{esc(csrf)}">{inner}'
         f'<button type="submit" class="{css}">{esc(button)}</button></form>'
     )

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from gateway.developer import activity_pages, app_pages, auth_pages, oidc_pages
+from gateway.developer import activity_pages, app_pages, auth_pages, notice_pages, oidc_pages
 from gateway.developer.forms import (
     FormErrors,
     esc,
@@ -143,6 +143,7 @@ def build_account_pages(
         ("/", ["GET"], _home(pages)),
         ("/delete", ["POST"], _delete(pages)),
         *app_pages.routes(pages),
+        *notice_pages.routes(pages),
         *activity_pages.routes(pages),
         *oidc_pages.routes(pages),
     ):
