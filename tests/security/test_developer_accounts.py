@@ -258,8 +258,19 @@ def test_no_secret_reaches_the_log(gateway: Gateway, developer: Developer) -> No
 
 def test_the_apis_are_described(gateway: Gateway) -> None:
     developer_doc = gateway.http.get("/developer/v1/openapi.json").json()
-    assert {"/accounts", "/sessions", "/apps", "/apps/{client_id}/access-requests"} <= set(
-        developer_doc["paths"]
+    assert {
+        "/accounts",
+        "/sessions",
+        "/apps",
+        "/apps/{client_id}/access-requests",
+        "/apps/{client_id}/webhook",
+        "/apps/{client_id}/subscriptions",
+        "/apps/{client_id}/subscriptions/{slug}",
+    } <= set(developer_doc["paths"])
+    webhook = developer_doc["paths"]["/apps/{client_id}/webhook"]
+    assert {"get", "put", "delete"} <= set(webhook)
+    assert {"put", "delete"} <= set(
+        developer_doc["paths"]["/apps/{client_id}/subscriptions/{slug}"]
     )
     admin_doc = gateway.http.get("/admin/v1/openapi.json").json()
     assert {"/access-requests", "/apps/{client_id}/disable"} <= set(admin_doc["paths"])

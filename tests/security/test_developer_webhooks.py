@@ -101,6 +101,7 @@ def test_the_owner_sets_a_webhook_and_subscribes_and_a_deprecation_arrives_signe
     assert owner.http.get(f"/apps/{app}/subscriptions").json() == []
     assert owner.send("DELETE", f"/apps/{app}/webhook").status_code == 204
     assert owner.http.get(f"/apps/{app}/webhook").json()["url"] is None
+    assert created["secret"] not in stack.server.log()
     owner.close()
 
 
