@@ -9,8 +9,7 @@ time with the offset.
 from __future__ import annotations
 
 import getpass
-from datetime import datetime, timedelta, timezone
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,11 +17,13 @@ from gateway import cli_output as out
 from gateway.cli import Fmt, group, registry
 from gateway.cli_errors import reported
 from gateway.cli_output import OutputFormat
-from registry.accounts.access import AccessService
 from registry.models import AccessRequestView, AccessState
 from registry.principal import Principal, Role, cli_operator
 
-JST = timezone(timedelta(hours=9))
+if TYPE_CHECKING:  # the store comes with the service, when a command runs
+    from registry.accounts.access import AccessService
+    from registry.service import RegistryService
+
 Provider = Annotated[
     str | None,
     typer.Option("--provider", help="act as this provider (only its APIs' requests)"),
@@ -38,13 +39,9 @@ def _principal(provider: str | None) -> Principal:
     return Principal(role=Role.PROVIDER, subject=subject, provider_id=provider)
 
 
-def _jst(value: datetime | None) -> str | None:
-    return value.astimezone(JST).isoformat() if value is not None else None
-
-
 def request_json(request: AccessRequestView) -> dict[str, object]:
     document: dict[str, object] = request.model_dump(mode="json")
-    document.update(created_at=_jst(request.created_at), decided_at=_jst(request.decided_at))
+    document.update(created_at=out.iso(request.created_at), decided_at=out.iso(request.decided_at))
     return document
 
 
@@ -59,10 +56,10 @@ def access_list(
     with reported():
         wanted = None if state == "all" else AccessState(state)
     with registry() as svc:
-        rows = AccessService(svc.store, svc.settings).list_requests(_principal(provider), wanted)
+        rows = _access(svc).list_requests(_principal(provider), wanted)
     headers = ["id", "api", "app", "client_id", "state", "requested", "use"]
     body = [
-        [r.id, r.slug, r.app, r.client_id, r.state.value, _jst(r.created_at), r.use_description]
+        [r.id, r.slug, r.app, r.client_id, r.state.value, out.iso(r.created_at), r.use_description]
         for r in rows
     ]
     lines = out.table(headers, body) if rows else ["申請はありません / no requests"]
@@ -73,7 +70,7 @@ def _decide(
     request_id: int, approve: bool, provider: str | None, reason: str | None, fmt: Fmt
 ) -> None:
     with registry() as svc:
-        access = AccessService(svc.store, svc.settings)
+        access = _access(svc)
         decided = access.decide(_principal(provider), request_id, approve, reason)
     line = f"{decided.id} {decided.slug} {decided.client_id}: {decided.state.value}"
     out.emit(fmt, request_json(decided), [line])
@@ -105,7 +102,7 @@ def app_disable(
 ) -> None:
     """Disable an app: no new tokens, and its current tokens stop within the snapshot refresh."""
     with registry() as svc:
-        AccessService(svc.store, svc.settings).disable_app(cli_operator(), client_id)
+        _access(svc).disable_app(cli_operator(), client_id)
     out.emit(fmt, {"client_id": client_id, "disabled": True}, [f"{client_id}: disabled"])
 
 
@@ -116,3 +113,9 @@ def register(root: typer.Typer, apps: typer.Typer) -> None:
     access.command("deny")(access_deny)
     root.add_typer(access, name="access")
     apps.command("disable")(app_disable)
+
+
+def _access(svc: RegistryService) -> AccessService:
+    from registry.accounts.access import AccessService
+
+    return AccessService(svc.store, svc.settings)

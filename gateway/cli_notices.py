@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from gateway import cli_output as out
-from gateway.background.notices import NoticeDelivery
 from gateway.cli import Fmt, group, registry
 from gateway.cli_output import OutputFormat
 from registry.notices.events import jst
 from registry.notices.models import DeliveryState
-from registry.notices.worker import RoundResult
 from registry.principal import cli_operator
+
+if TYPE_CHECKING:  # the worker and its senders load when `deliver` runs, not at start
+    from gateway.background.notices import NoticeDelivery
+    from registry.notices.worker import RoundResult
 
 ClientId = Annotated[str, typer.Argument(help="the app's client id")]
 
@@ -66,6 +68,8 @@ def notices_deliver(
     `tsunagu serve` runs the same worker continuously."""
     del once  # the only mode; the flag says so on the command line (and in cron tables)
     with registry() as svc:
+        from gateway.background.notices import NoticeDelivery
+
         result = asyncio.run(_deliver_once(NoticeDelivery(svc)))
     data = {"sent": result.sent, "retrying": result.retrying, "failed": result.failed}
     out.emit(fmt, data, out.mapping_lines(data))

@@ -85,13 +85,22 @@ class JsonFormatter(logging.Formatter):
 _installed: list[tuple[logging.Handler, logging.handlers.QueueListener]] = []
 
 
+class _StandardError(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to `sys.stderr` as it is when a record is written, not when the handler was made:
+    whoever swaps standard error (a test runner's capture, closed afterwards) is followed."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 def configure_logging(settings: Settings) -> None:
     """Route every log record through a queue to a writer thread on standard error. Called by
     the entry points (`serve`, each worker's factory, `demo`), never at import; calling it
     again replaces the previous set-up."""
     root = logging.getLogger()
     _stop_listener()
-    stream = logging.StreamHandler(sys.stderr)
+    stream = _StandardError()
     stream.setFormatter(JsonFormatter() if settings.log_format == "json" else TextFormatter())
     records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
     handler = logging.handlers.QueueHandler(records)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from gateway.proxy.ssrf import GuardedResolver
 from registry.address_policy import UpstreamGuard
+from registry.errors import StoreUnavailable
 from registry.notices.models import Channel, Webhook
 from registry.notices.retry import RetryPolicy
 from registry.notices.schedule import ScheduledNotices
@@ -118,6 +119,8 @@ class NoticeWorkerService:
                     await asyncio.to_thread(self._delivery.scheduled.run)
                 while (await self._delivery.worker.deliver_due()).claimed:
                     pass
-            except Exception:  # the store is down, or a bug: log it and try again next round
+            except StoreUnavailable as exc:  # an outage, not a bug: one line, retried next round
+                log.warning("notice worker round skipped: %s", exc.message)
+            except Exception:  # a bug: its traceback, then try again next round
                 log.exception("notice worker round failed")
             await asyncio.sleep(self._poll)

@@ -28,6 +28,7 @@ TRANSITIONS = {
     "api.deprecate": ({"published"}, "deprecated"),
     "api.retire": ({"published", "deprecated"}, "retired"),
     "api.change": ({"published", "deprecated"}, None),  # a compatible change keeps the state
+    "api.sunset": ({"deprecated"}, None),  # deprecating again moves the sunset, keeps the state
 }
 
 
