@@ -31,20 +31,24 @@ def notices_list(
     """Notices in the outbox, newest first."""
     with registry() as svc:
         rows = svc.list_notices(cli_operator(), state, limit)
-    lines = out.table(
-        ["id", "state", "channel", "recipient", "attempts", "created", "subject"],
-        [
-            (
-                d.id,
-                d.state.value,
-                d.channel.value,
-                d.recipient,
-                d.attempts,
-                jst(d.created_at),
-                d.subject,
-            )
-            for d in rows
-        ],
+    lines = (
+        out.table(
+            ["id", "state", "channel", "recipient", "attempts", "created", "subject"],
+            [
+                (
+                    d.id,
+                    d.state.value,
+                    d.channel.value,
+                    d.recipient,
+                    d.attempts,
+                    jst(d.created_at),
+                    d.subject,
+                )
+                for d in rows
+            ],
+        )
+        if rows
+        else ["お知らせはありません / no notices"]
     )
     out.emit(fmt, [d.as_document() for d in rows], lines)
 

@@ -88,3 +88,10 @@ def test_serve_refuses_a_bad_smtp_url_in_one_line(sqlite_url: str) -> None:
     result = CliRunner().invoke(build_cli(), ["serve", "--port", "1"], env=env)
     assert result.exit_code == 2
     assert one_error_line(result).endswith("（invalid-setting）")
+
+
+def test_an_empty_outbox_says_so_in_both_languages(cli: Cli) -> None:
+    listed = cli("notices", "list")
+    assert listed.exit_code == 0
+    assert listed.stdout == "お知らせはありません / no notices\n"
+    assert cli.json("notices", "list") == []
