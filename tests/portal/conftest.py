@@ -3,8 +3,10 @@ that builds the portal (all modules of this package share it; they run in one xd
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -18,6 +20,7 @@ import pytest
 
 from gateway.demo.run import JST
 from gateway.demo.seed import demo_apis, ensure_credentials, seed_registry
+from gateway.demo.upstreams import DEMO_UPSTREAMS, start_upstream
 from registry.service import RegistryService
 from registry.settings import load_settings
 from registry.store import open_store
@@ -52,16 +55,19 @@ class PortalServer:
             return exc.code, exc.headers, exc.read()
 
 
-def seed_demo(directory: Path) -> Seeded:
+CLOSED_UPSTREAMS = {
+    slug: f"http://127.0.0.1:9/{slug}" for slug in ("houjin", "postal", "facilities")
+}
+"""Upstreams at a closed port: for tests that never call production."""
+
+
+def seed_demo(directory: Path, upstreams: dict[str, str] = CLOSED_UPSTREAMS) -> Seeded:
     """The demo's providers, APIs (houjin v1 deprecated for v2) and apps, in SQLite."""
     url = f"sqlite:///{directory / 'tsunagu.db'}"
     settings = load_settings(database_url=url, upstream_allow="127.0.0.1/32", var_dir=directory)
     store = open_store(settings)
     try:
         service = RegistryService(store, settings)
-        upstreams = {
-            slug: f"http://127.0.0.1:9/{slug}" for slug in ("houjin", "postal", "facilities")
-        }
         seed_registry(service, demo_apis(upstreams), datetime.now(JST).date())
         credentials = ensure_credentials(service, directory / "demo-credentials.json")
     finally:
@@ -70,8 +76,32 @@ def seed_demo(directory: Path) -> Seeded:
 
 
 @pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
-    return seed_demo(tmp_path_factory.mktemp("portal-registry"))
+def demo_upstreams() -> Iterator[dict[str, str]]:
+    """The demo's three real upstream servers on free loopback ports, in a thread of their own
+    (slug → base URL), so a production call through the portal's gateway gets a real answer."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    bases: dict[str, str] = {}
+    runners = []
+    try:
+        for upstream in DEMO_UPSTREAMS:
+            port = free_port()
+            started = start_upstream(upstream.build(), "127.0.0.1", port)
+            runners.append(asyncio.run_coroutine_threadsafe(started, loop).result(timeout=10))
+            bases[upstream.slug] = f"http://127.0.0.1:{port}"
+        yield bases
+    finally:
+        for runner in runners:
+            asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory: pytest.TempPathFactory, demo_upstreams: dict[str, str]) -> Seeded:
+    return seed_demo(tmp_path_factory.mktemp("portal-registry"), demo_upstreams)
 
 
 def _wait_for_portal(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:

@@ -152,9 +152,9 @@ def test_a_new_developer_reaches_an_approved_production_call(
         portal_server.base_url + "/api/houjin/v2/corporations/7000012050002",
         headers={"Authorization": f"Bearer {token['access_token']}"},
     )
-    # Authorised: the gateway forwards the call. The demo registry of these tests points its
-    # upstreams at a closed port, so the answer is the upstream's 502, not a refusal.
-    assert call.status_code == 502 and call.json()["type"].endswith("#bad-gateway")
+    # Authorised: the gateway forwards the call to the demo's real houjin upstream.
+    assert call.status_code == 200, call.text
+    assert call.json()["corporate_number"] == "7000012050002"
 
     page.goto(portal_server.base_url + "/portal/account/notices")
     page.locator("details.tsunagu-notice summary", has_text="houjin").click()
@@ -170,7 +170,7 @@ def test_a_new_developer_reaches_an_approved_production_call(
     page.goto(portal_server.base_url + f"/portal/account/apps/{production['client_id']}")
     wait_for(lambda: _usage_shown(page), "the production call in the usage table", 30)
     figures = page.locator("table", has_text="呼び出し").last.inner_text()
-    assert "\t1\t1" in figures  # one call, answered with an error (the closed upstream)
+    assert "\t1\t0" in figures  # one call, answered without an error
     assert page.locator("svg.tsunagu-usage-chart rect").count() >= 30
     shot(page, "account-app-usage", full_page=True)
     no_serious_violations(page)
